@@ -1,0 +1,114 @@
+/**
+ * All configuration, parsed and validated once at start from the
+ * environment. `loadConfig` collects every problem before failing, so an
+ * operator fixes them in one go. Nothing else reads `process.env`.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: string;
+  namespace: string;
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key Tally writes (tests use one per test). */
+  redisPrefix: string;
+  dataDir: string;
+  adminToken: string | undefined;
+  kafka: { brokers: string[]; topic: string; clientId: string; groupId: string } | undefined;
+  stream: { key: string; group: string; maxLen: number | undefined };
+  limits: {
+    maxBodyBytes: number;
+    maxEventsPerRequest: number;
+    maxJsonDepth: number;
+    maxEventBytes: number;
+    /** Bound on a publish before the request gets 503. */
+    publishTimeoutMs: number;
+    /** Bound on reading a request body (slow clients get 408). */
+    bodyTimeoutMs: number;
+  };
+}
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = createReaders(env, problems);
+  const redisPrefix = read.string('TALLY_REDIS_PREFIX', 'tally:');
+  const brokers = read.list('KAFKA_BROKERS');
+
+  const config: Config = {
+    port: read.int('PORT', 8888, 0, 65535),
+    host: read.string('HOST', '0.0.0.0'),
+    logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    namespace: read.string('TALLY_NAMESPACE', 'default'),
+    redisUrl: env.REDIS_URL || undefined,
+    redisPrefix,
+    dataDir: read.string('TALLY_DATA_DIR', './var'),
+    adminToken: env.TALLY_ADMIN_TOKEN || undefined,
+    kafka:
+      brokers.length > 0
+        ? {
+            brokers,
+            topic: read.string('KAFKA_TOPIC', 'tally-events'),
+            clientId: read.string('KAFKA_CLIENT_ID', 'tally'),
+            groupId: read.string('KAFKA_GROUP_ID', 'tally-worker'),
+          }
+        : undefined,
+    stream: {
+      key: read.string('TALLY_STREAM_KEY', `${redisPrefix}events`),
+      group: read.string('TALLY_STREAM_GROUP', 'tally-worker'),
+      maxLen: read.optionalInt('TALLY_STREAM_MAXLEN', 1),
+    },
+    limits: {
+      maxBodyBytes: read.int('TALLY_MAX_BODY_BYTES', 5 * 1024 * 1024, 1),
+      maxEventsPerRequest: read.int('TALLY_MAX_EVENTS_PER_REQUEST', 10_000, 1),
+      maxJsonDepth: read.int('TALLY_MAX_JSON_DEPTH', 64, 2),
+      maxEventBytes: read.int('TALLY_MAX_EVENT_BYTES', 64 * 1024, 64),
+      publishTimeoutMs: read.int('TALLY_PUBLISH_TIMEOUT_MS', 5_000, 1),
+      bodyTimeoutMs: read.int('TALLY_BODY_TIMEOUT_MS', 30_000, 1),
+    },
+  };
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function createReaders(env: Env, problems: string[]) {
+  const raw = (name: string) => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const parseInt = (name: string, value: string, min: number, max: number) => {
+    const parsed = Number(value);
+    if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+      problems.push(`${name}: expected an integer in [${min}, ${max}], got "${value}"`);
+      return undefined;
+    }
+    return parsed;
+  };
+  return {
+    string: (name: string, fallback: string) => raw(name) ?? fallback,
+    list: (name: string) => (raw(name) ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    int(name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+      const value = raw(name);
+      return value === undefined ? fallback : (parseInt(name, value, min, max) ?? fallback);
+    },
+    optionalInt(name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+      const value = raw(name);
+      return value === undefined ? undefined : parseInt(name, value, min, max);
+    },
+    oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+      const value = raw(name);
+      if (value === undefined) return fallback;
+      if ((allowed as readonly string[]).includes(value)) return value as T;
+      problems.push(`${name}: expected one of ${allowed.join(', ')}, got "${value}"`);
+      return fallback;
+    },
+  };
+}

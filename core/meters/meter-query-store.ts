@@ -1,0 +1,45 @@
+import type { Meter } from './meter.js';
+
+/** Granularities at which the worker keeps pre-aggregated buckets. */
+export type Granularity = 'minute' | 'hour' | 'day';
+
+/** A half-open time range `[fromMs, toMs)`, aligned to the granularity asked for. */
+export interface TimeWindow {
+  fromMs: number;
+  toMs: number;
+}
+
+export interface MeterAggregateRequest {
+  meter: Meter;
+  customerIds: readonly string[];
+  granularity: Granularity;
+  /** Disjoint windows; each is answered by merging the buckets inside it. */
+  windows: readonly TimeWindow[];
+  /**
+   * Dimensions to keep apart in the answer: meter groupBy keys plus
+   * `subject` and `customer_id`. Everything else is merged.
+   */
+  groupBy: readonly string[];
+  /** Exact-match filters on dimensions (meter groupBy keys, `subject`); values are OR-ed per key. */
+  filters: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface MeterAggregateRow {
+  /** Index into `request.windows`. */
+  window: number;
+  /** Only the dimensions asked for in `groupBy`. */
+  dimensions: Record<string, string>;
+  /** The aggregation's value over the window (null when it has none, e.g. AVG of nothing). */
+  value: number | null;
+}
+
+/**
+ * Reads the worker's materialized buckets. Implemented over Redis by
+ * `redis/redis-meter-store.ts`. Reads O(windows x groups) keys, never raw events.
+ * Rows are returned only for windows that saw at least one event.
+ */
+export interface MeterQueryStore {
+  aggregate(request: MeterAggregateRequest): Promise<MeterAggregateRow[]>;
+  /** Oldest bucket start still retained at this granularity, for "too old" answers. */
+  retentionStartMs(granularity: Granularity, nowMs: number): number;
+}

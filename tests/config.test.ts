@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../core/config/config.js';
+
+test('defaults: port 8888, Redis Stream log, 5 MiB body limit', () => {
+  const config = loadConfig({});
+  assert.equal(config.port, 8888);
+  assert.equal(config.kafka, undefined);
+  assert.equal(config.limits.maxBodyBytes, 5 * 1024 * 1024);
+  assert.equal(config.stream.maxLen, undefined);
+});
+
+test('KAFKA_BROKERS selects the Kafka log', () => {
+  const config = loadConfig({ KAFKA_BROKERS: 'a:9092, b:9092', KAFKA_TOPIC: 'usage' });
+  assert.deepEqual(config.kafka?.brokers, ['a:9092', 'b:9092']);
+  assert.equal(config.kafka?.topic, 'usage');
+});
+
+test('every bad value is reported at once', () => {
+  assert.throws(
+    () => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', TALLY_MAX_BODY_BYTES: '-1' }),
+    (error: unknown) => error instanceof ConfigError && error.problems.length === 3,
+  );
+});

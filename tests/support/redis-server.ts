@@ -1,0 +1,48 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { eventually } from './eventually.js';
+import { freePort } from './free-port.js';
+
+/** A throwaway `redis-server` on a free port, no persistence. Can be stopped and restarted on the same port. */
+export interface TestRedis {
+  url: string;
+  port: number;
+  /** Stops the server (SIGKILL: like a crash). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port, empty. */
+  restart(): Promise<void>;
+}
+
+export async function startRedis(): Promise<TestRedis> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+
+  const launch = async () => {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
+    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      await eventually(async () => {
+        if (probe.status !== 'ready') await probe.connect().catch(() => undefined);
+        if ((await probe.ping()) !== 'PONG') throw new Error('redis not ready');
+      }, { timeoutMs: 10_000 });
+    } finally {
+      probe.disconnect();
+    }
+  };
+
+  const stop = async () => {
+    const running = child;
+    child = undefined;
+    if (!running || running.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      running.once('exit', () => resolve());
+      running.kill('SIGKILL');
+    });
+  };
+
+  await launch();
+  process.once('exit', () => child?.kill('SIGKILL'));
+  return { url: `redis://127.0.0.1:${port}`, port, stop, restart: launch };
+}

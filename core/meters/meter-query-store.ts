@@ -11,7 +11,8 @@ export interface TimeWindow {
 
 export interface MeterAggregateRequest {
   meter: Meter;
-  customerIds: readonly string[];
+  /** Customers to read; undefined means every customer with data for the meter. */
+  customerIds?: readonly string[];
   granularity: Granularity;
   /** Disjoint windows; each is answered by merging the buckets inside it. */
   windows: readonly TimeWindow[];

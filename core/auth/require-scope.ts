@@ -1,0 +1,40 @@
+import type { Context } from 'koa';
+import { TallyError } from '../http/tally-error.js';
+import type { Principal, RequireScope } from './scope.js';
+import { grants, type TokenStore } from './token-store.js';
+
+// RFC 6750: the scheme (case-insensitive), exactly one space, a b64token; anything else is malformed.
+const bearer = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
+
+/**
+ * The `requireScope(scope)` every protected route takes. A missing,
+ * malformed, unknown or revoked token is 401 (the error middleware adds
+ * `WWW-Authenticate: Bearer`); a live token without the scope is 403.
+ * Looks the token up on every request (no cache), so revocation is immediate.
+ */
+export function createRequireScope({ tokens }: { tokens: TokenStore }): RequireScope {
+  return (scope) => async (ctx, next) => {
+    ctx.set('Cache-Control', 'no-store');
+    const principal = await authenticate(ctx, tokens);
+    if (!grants(principal.scopes, scope)) {
+      throw new TallyError('FORBIDDEN', `this token lacks the "${scope}" scope`);
+    }
+    ctx.state.principal = principal;
+    await next();
+  };
+}
+
+async function authenticate(ctx: Context, tokens: TokenStore): Promise<Principal> {
+  const header = ctx.get('authorization');
+  if (header === '') throw new TallyError('UNAUTHENTICATED', 'missing Authorization: Bearer <token> header');
+  const token = bearer.exec(header)?.[1];
+  if (token === undefined) throw new TallyError('UNAUTHENTICATED', 'malformed Authorization header: expected "Bearer <token>"');
+  let principal: Principal | undefined;
+  try {
+    principal = await tokens.authenticate(token);
+  } catch (error) {
+    throw new TallyError('UNAVAILABLE', 'token store unavailable', { cause: error });
+  }
+  if (!principal) throw new TallyError('UNAUTHENTICATED', 'unknown or revoked token');
+  return principal;
+}

@@ -1,0 +1,66 @@
+import { TallyError } from './tally-error.js';
+
+export type ElementSpan = [start: number, end: number, index: number];
+
+export interface ParsedJson {
+  value: unknown;
+  /** [start, end) character spans and index of the top-level array's object/array elements. */
+  elementSpans: ElementSpan[];
+}
+
+/**
+ * JSON.parse with the checks a public endpoint needs: nesting depth is
+ * bounded before parsing (a scan, so a deep document never reaches the
+ * parser), and `__proto__` keys are refused so no later spread or merge can
+ * touch a prototype.
+ */
+export function parseJson(text: string, maxDepth: number): ParsedJson {
+  const elementSpans = scanStructure(text, maxDepth);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new TallyError('BAD_REQUEST', `malformed JSON: ${(error as Error).message}`);
+  }
+  if (text.includes('__proto__') || text.includes('\\u')) rejectProtoKeys(value);
+  return { value, elementSpans };
+}
+
+function scanStructure(text: string, maxDepth: number): ElementSpan[] {
+  const spans: ElementSpan[] = [];
+  let depth = 0;
+  let start = 0;
+  let index = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < text.length; i++) {
+        const s = text.charCodeAt(i);
+        if (s === 0x5c /* \ */) i++;
+        else if (s === 0x22) break;
+      }
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      depth++;
+      if (depth > maxDepth) throw new TallyError('BAD_REQUEST', `JSON nesting deeper than ${maxDepth} levels`);
+      if (depth === 2) start = i;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      if (depth === 2) spans.push([start, i + 1, index]);
+      depth--;
+    } else if (c === 0x2c /* , */ && depth === 1) {
+      index++;
+    }
+  }
+  return spans;
+}
+
+function rejectProtoKeys(root: unknown): void {
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    if (!Array.isArray(node) && Object.hasOwn(node, '__proto__')) {
+      throw new TallyError('BAD_REQUEST', 'JSON objects may not have a "__proto__" key');
+    }
+    for (const child of Object.values(node)) stack.push(child);
+  }
+}

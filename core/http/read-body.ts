@@ -1,0 +1,74 @@
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { TallyError } from './tally-error.js';
+
+export interface BodyLimits {
+  /** Bound on the body as received and, for gzip, once inflated. */
+  maxBodyBytes: number;
+  bodyTimeoutMs: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads a request body as UTF-8 text without a body-parser framework (much
+ * cheaper per request). Enforces the size limit while streaming, so an
+ * oversized or slow body is cut off instead of buffered.
+ * `Content-Encoding: gzip` is inflated with the same limit on the result.
+ */
+export async function readBody(req: IncomingMessage, limits: BodyLimits): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  if (declared > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes);
+  const bytes = await collect(decodedStream(req), limits);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new TallyError('BAD_REQUEST', 'request body is not valid UTF-8');
+  }
+}
+
+function decodedStream(req: IncomingMessage): Readable {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding === 'identity' || encoding === '') return req;
+  if (encoding === 'gzip' || encoding === 'x-gzip') return req.pipe(createGunzip());
+  throw new TallyError('UNSUPPORTED_MEDIA_TYPE', `unsupported Content-Encoding "${encoding}": send identity or gzip`);
+}
+
+function collect(stream: Readable, limits: BodyLimits): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (error: TallyError | undefined) => {
+      clearTimeout(timer);
+      stream.off('data', onData).off('end', onEnd).off('error', onError);
+      if (error) {
+        stream.pause();
+        reject(error);
+      } else {
+        resolve(Buffer.concat(chunks, size));
+      }
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limits.maxBodyBytes) finish(tooLarge(limits.maxBodyBytes));
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish(undefined);
+    const onError = (error: Error) =>
+      finish(
+        'code' in error && String(error.code).startsWith('Z_')
+          ? new TallyError('BAD_REQUEST', 'request body is not valid gzip')
+          : new TallyError('BAD_REQUEST', 'request body was not received completely', { cause: error }),
+      );
+    const timer = setTimeout(
+      () => finish(new TallyError('REQUEST_TIMEOUT', `request body not received within ${limits.bodyTimeoutMs} ms`)),
+      limits.bodyTimeoutMs,
+    );
+    stream.on('data', onData).on('end', onEnd).on('error', onError);
+  });
+}
+
+function tooLarge(limit: number): TallyError {
+  return new TallyError('PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`);
+}

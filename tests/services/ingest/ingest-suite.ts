@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import type { LogRecord } from '../../../core/events/cloud-event.js';
+import type { EventLog } from '../../../core/log/event-log.js';
+import { eventually } from '../../support/eventually.js';
+import { event, ingestPaths, post, startIngestHarness, type IngestHarness } from '../../support/ingest-harness.js';
+import { startRedis, type TestRedis } from '../../support/redis-server.js';
+
+/** A log adapter under test, with a way to read back what it holds and to take it down. */
+export interface LogUnderTest {
+  log: EventLog;
+  /** Every record in the log, in order. */
+  read(): Promise<LogRecord[]>;
+  takeDown(): Promise<void>;
+  bringUp(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The ingest behaviour every log adapter must give; run once per adapter. */
+export function ingestSuite(name: string, createLog: (redis: TestRedis) => Promise<LogUnderTest>): void {
+  describe(`ingest over ${name}`, () => {
+    let redis: TestRedis;
+    let logUnderTest: LogUnderTest;
+    let app: IngestHarness;
+    const idsInLog = async () => (await logUnderTest.read()).map((r) => r.event.id);
+
+    before(async () => {
+      redis = await startRedis();
+      logUnderTest = await createLog(redis);
+      app = await startIngestHarness({ redisUrl: redis.url, log: logUnderTest.log, env: { TALLY_PUBLISH_TIMEOUT_MS: '1500' } });
+    });
+    after(async () => {
+      await app.close();
+      await logUnderTest.close();
+      await redis.stop();
+    });
+
+    test('every path and content type is accepted and the events land in the log as sent (normalized)', async () => {
+      const sent: Record<string, unknown>[] = [];
+      for (const path of ingestPaths) {
+        const expected = path === '/api/v1/events' ? 204 : 202;
+        const one = event({ time: '2026-05-01T14:00:00.5+02:00' });
+        const batch = [event(), event({ data: null })];
+        const asJsonObject = event();
+        const asJsonArray = [event()];
+        for (const [body, contentType] of [
+          [one, 'application/cloudevents+json'],
+          [batch, 'application/cloudevents-batch+json; charset=utf-8'],
+          [asJsonObject, 'application/json'],
+          [asJsonArray, 'Application/JSON;charset="UTF-8"'],
+        ] as const) {
+          const res = await post(app.url + path, body, { token: app.ingestToken, contentType });
+          assert.equal(res.status, expected, `${path} ${contentType}`);
+          assert.equal(await res.text(), '');
+          sent.push(...(Array.isArray(body) ? body : [body]));
+        }
+      }
+      const records = await eventually(async () => {
+        const all = await logUnderTest.read();
+        const mine = all.filter((r) => sent.some((s) => s.id === r.event.id));
+        assert.equal(mine.length, sent.length);
+        return mine;
+      });
+      const first = records.find((r) => r.event.id === sent[0]?.id);
+      assert.equal(first?.event.time, '2026-05-01T12:00:00.500Z');
+      assert.equal(first?.namespace, 'default');
+      assert.match(first?.ingestedAt ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      const nullData = records.find((r) => r.event.id === (sent[2] as { id: string }).id);
+      assert.equal(nullData?.event.data, null);
+    });
+
+    test('missing time becomes the ingest time in UTC', async () => {
+      const { time: _time, ...withoutTime } = event();
+      const before = Date.now();
+      assert.equal((await post(app.url + '/api/v1/events', [withoutTime], { token: app.ingestToken })).status, 204);
+      const record = await eventually(async () => {
+        const found = (await logUnderTest.read()).find((r) => r.event.id === withoutTime.id);
+        assert.ok(found);
+        return found;
+      });
+      const time = Date.parse(record.event.time);
+      assert.ok(time >= before - 1000 && time <= Date.now() + 1000);
+      assert.ok(record.event.time.endsWith('Z'));
+    });
+
+    test('an empty cloudevents batch is a no-op success; an empty application/json array is 400', async () => {
+      assert.equal((await post(app.url + '/v3/openmeter/events', [], { token: app.ingestToken })).status, 202);
+      const res = await post(app.url + '/api/v1/events', [], { token: app.ingestToken, contentType: 'application/json' });
+      assert.equal(res.status, 400);
+      assert.match((await res.json()).detail, /no events found/);
+    });
+
+    test('one bad event rejects the whole batch and nothing of it is published', async () => {
+      const batch = [event(), event(), event({ subject: '' }), event()];
+      const res = await post(app.url + '/v3/openmeter/events', batch, { token: app.ingestToken });
+      assert.equal(res.status, 400);
+      const problem = await res.json();
+      assert.deepEqual(problem.invalid_parameters.map((p: { field: string }) => p.field), ['[2].subject']);
+      // A later good request proves the log is read past the point where the bad batch would be.
+      const marker = event();
+      assert.equal((await post(app.url + '/v3/openmeter/events', [marker], { token: app.ingestToken })).status, 202);
+      await eventually(async () => assert.ok((await idsInLog()).includes(marker.id as string)));
+      const ids = await idsInLog();
+      for (const e of batch) assert.ok(!ids.includes(e.id as string), `${String(e.id)} must not be in the log`);
+    });
+
+    test('duplicates are accepted (2xx) every time', async () => {
+      const dup = event();
+      for (let i = 0; i < 3; i++) {
+        assert.equal((await post(app.url + '/api/v1/events', [dup], { token: app.ingestToken })).status, 204);
+      }
+      assert.equal((await post(app.url + '/api/v1/events', [dup, dup], { token: app.ingestToken })).status, 204);
+      await eventually(async () => assert.equal((await idsInLog()).filter((id) => id === dup.id).length, 5));
+    });
+
+    test('gzip bodies are inflated', async () => {
+      const e = event();
+      const res = await post(app.url + '/api/v1/events', gzipSync(JSON.stringify([e])), {
+        token: app.ingestToken,
+        headers: { 'content-encoding': 'gzip' },
+      });
+      assert.equal(res.status, 204);
+      await eventually(async () => assert.ok((await idsInLog()).includes(e.id as string)));
+    });
+
+    test('log unreachable: 503 + Retry-After within the bound; after recovery every acknowledged event is in the log as sent', async () => {
+      const acknowledged: Record<string, unknown>[] = [];
+      const send = async () => {
+        const e = event({ subject: `s-${acknowledged.length % 3}` });
+        const res = await post(app.url + '/v3/openmeter/events', [e], { token: app.ingestToken });
+        if (res.status === 202) acknowledged.push(e);
+        return res;
+      };
+      for (let i = 0; i < 5; i++) assert.equal((await send()).status, 202);
+      await logUnderTest.takeDown();
+      const res = await eventually(async () => {
+        const r = await send();
+        assert.equal(r.status, 503);
+        return r;
+      }, { timeoutMs: 20_000 });
+      assert.ok(Number(res.headers.get('retry-after')) > 0);
+      assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
+      assert.match((await res.json()).type, /unavailable$/);
+      const ready = await fetch(app.url + '/readyz');
+      assert.equal(ready.status, 503);
+      await logUnderTest.bringUp();
+      await eventually(async () => assert.equal((await send()).status, 202), { timeoutMs: 30_000 });
+      for (let i = 0; i < 5; i++) assert.equal((await send()).status, 202);
+      await eventually(async () => {
+        const records = await logUnderTest.read();
+        for (const sent of acknowledged) {
+          const found = records.find((r) => r.event.id === sent.id);
+          assert.ok(found, `acknowledged ${String(sent.id)} missing from the log`);
+          assert.deepEqual(found.event, { ...sent, time: new Date(sent.time as string).toISOString() });
+        }
+      }, { timeoutMs: 20_000 });
+      assert.equal((await fetch(app.url + '/readyz')).status, 200);
+    });
+  });
+}

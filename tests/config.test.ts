@@ -22,3 +22,12 @@ test('every bad value is reported at once', () => {
     (error: unknown) => error instanceof ConfigError && error.problems.length === 3,
   );
 });
+
+test('definitions: no meters file by default, caches at most 200 ms stale, never above a second', () => {
+  assert.deepEqual(loadConfig({}).definitions, { metersFile: undefined, cacheMaxAgeMs: 200 });
+  assert.deepEqual(loadConfig({ TALLY_METERS_FILE: 'deploy/meters.yaml', TALLY_CACHE_MAX_AGE_MS: '50' }).definitions, {
+    metersFile: 'deploy/meters.yaml',
+    cacheMaxAgeMs: 50,
+  });
+  assert.throws(() => loadConfig({ TALLY_CACHE_MAX_AGE_MS: '5000' }), ConfigError);
+});

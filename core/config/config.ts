@@ -15,6 +15,12 @@ export interface Config {
   adminToken: string | undefined;
   kafka: { brokers: string[]; topic: string; clientId: string; groupId: string } | undefined;
   stream: { key: string; group: string; maxLen: number | undefined };
+  definitions: {
+    /** TALLY_METERS_FILE: YAML or JSON meters applied at start (keyed by slug). */
+    metersFile: string | undefined;
+    /** How stale the worker's meter and subject caches may be; bounded by a second. */
+    cacheMaxAgeMs: number;
+  };
   limits: {
     maxBodyBytes: number;
     maxEventsPerRequest: number;
@@ -64,6 +70,10 @@ export function loadConfig(env: Env = process.env): Config {
       key: read.string('TALLY_STREAM_KEY', `${redisPrefix}events`),
       group: read.string('TALLY_STREAM_GROUP', 'tally-worker'),
       maxLen: read.optionalInt('TALLY_STREAM_MAXLEN', 1),
+    },
+    definitions: {
+      metersFile: env.TALLY_METERS_FILE?.trim() || undefined,
+      cacheMaxAgeMs: read.int('TALLY_CACHE_MAX_AGE_MS', 200, 0, 1000),
     },
     limits: {
       maxBodyBytes: read.int('TALLY_MAX_BODY_BYTES', 5 * 1024 * 1024, 1),

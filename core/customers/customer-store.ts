@@ -1,15 +1,9 @@
 import type { Customer } from './customer.js';
 
 /** What a create or a replace-update carries (OpenMeter's CustomerCreate / CustomerReplaceUpdate). */
-export interface CustomerInput {
-  key?: string;
-  name: string;
-  description?: string;
-  metadata?: Record<string, string>;
-  primaryEmail?: string;
-  currency?: string;
-  usageAttribution?: { subjectKeys: string[] };
-}
+export type CustomerInput = Omit<Customer, 'id' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'usageAttribution'> & {
+  usageAttribution?: Customer['usageAttribution'];
+};
 
 export interface CustomerListOptions {
   /** 1-based. */

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { after, before } from 'node:test';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { createRedisTokenStore } from '../../../core/auth/redis/redis-token-store.js';
@@ -10,6 +11,7 @@ import { createRedisMeterRegistry } from '../../../core/meters/redis/redis-meter
 import { createCustomerRoutes } from '../../../services/api/customer-routes.js';
 import { createMeterRoutes } from '../../../services/api/meter-routes.js';
 import { createLogger } from '../../../services/compose/create-logger.js';
+import { startRedis } from '../../support/redis-server.js';
 import { serveHttp } from '../../../services/compose/serve-http.js';
 import { createApp } from '../../../services/http/create-app.js';
 
@@ -71,4 +73,25 @@ export async function assertSecured(call: Call, method: string, path: string, al
   const results = [await call(method, path, { token: null, body }), await call(method, path, { token: tokens.ingestToken, body })];
   if (allowed === 'admin') results.push(await call(method, path, { token: tokens.readToken, body }));
   return results.map((r) => r.status);
+}
+
+export type ApiTestApp = Awaited<ReturnType<typeof startApiTestApp>>;
+
+/** One Redis and one app for a test file, started before its tests and stopped after them. */
+export function useApiTestApp(): () => ApiTestApp {
+  let api: ApiTestApp | undefined;
+  let stopRedis: (() => Promise<void>) | undefined;
+  before(async () => {
+    const server = await startRedis();
+    stopRedis = server.stop;
+    api = await startApiTestApp(server.url);
+  });
+  after(async () => {
+    await api?.close();
+    await stopRedis?.();
+  });
+  return () => {
+    if (!api) throw new Error('the API test app is not started');
+    return api;
+  };
 }

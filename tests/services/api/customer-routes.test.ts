@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startRedis, type TestRedis } from '../../support/redis-server.js';
-import { assertSecured, startApiTestApp } from './api-test-app.js';
+import { test } from 'node:test';
+import { assertSecured, useApiTestApp } from './api-test-app.js';
 
-let server: TestRedis;
-let api: Awaited<ReturnType<typeof startApiTestApp>>;
-
-before(async () => {
-  server = await startRedis();
-  api = await startApiTestApp(server.url);
-});
-after(async () => {
-  await api.close();
-  await server.stop();
-});
+const app = useApiTestApp();
 
 interface Customer {
   id: string;
@@ -24,6 +13,7 @@ interface Customer {
 }
 
 test('happy path: create 201, get by id and key, replace, list, soft delete 204', async () => {
+  const api = app();
   const created = await api.call('POST', '/api/v1/customers', { body: { name: 'ACME', key: 'acme', usageAttribution: { subjectKeys: ['alice'] } } });
   assert.equal(created.status, 201);
   const acme = created.body as Customer;
@@ -47,6 +37,7 @@ test('happy path: create 201, get by id and key, replace, list, soft delete 204'
 });
 
 test('409 names the subject and the holder; 400 names the field; 404 on unknown', async () => {
+  const api = app();
   const holder = (await api.call('POST', '/api/v1/customers', { body: { name: 'H', key: 'holder', usageAttribution: { subjectKeys: ['carol'] } } })).body as Customer;
   const taken = await api.call('POST', '/api/v1/customers', { body: { name: 'X', usageAttribution: { subjectKeys: ['carol'] } } });
   assert.equal(taken.status, 409);
@@ -66,6 +57,7 @@ test('409 names the subject and the holder; 400 names the field; 404 on unknown'
 });
 
 test('list query parameters are validated', async () => {
+  const api = app();
   for (const query of ['page=0', 'page=x', 'pageSize=0', 'pageSize=1001', 'includeDeleted=yes', 'page=1&page=2']) {
     const response = await api.call('GET', `/api/v1/customers?${query}`);
     assert.equal(response.status, 400, query);
@@ -74,6 +66,7 @@ test('list query parameters are validated', async () => {
 });
 
 test('security: read may read, only admin may write', async () => {
+  const api = app();
   await api.call('POST', '/api/v1/customers', { body: { name: 'G', key: 'guarded' } });
   assert.deepEqual(await assertSecured(api.call, 'GET', '/api/v1/customers', 'read', api), [401, 403]);
   assert.deepEqual(await assertSecured(api.call, 'GET', '/api/v1/customers/guarded', 'read', api), [401, 403]);

@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startRedis, type TestRedis } from '../../support/redis-server.js';
-import { assertSecured, startApiTestApp } from './api-test-app.js';
+import { test } from 'node:test';
+import { assertSecured, useApiTestApp } from './api-test-app.js';
 
-let server: TestRedis;
-let api: Awaited<ReturnType<typeof startApiTestApp>>;
-
-before(async () => {
-  server = await startRedis();
-  api = await startApiTestApp(server.url);
-});
-after(async () => {
-  await api.close();
-  await server.stop();
-});
+const app = useApiTestApp();
 
 const tokens = { slug: 'tokens_total', aggregation: 'SUM', eventType: 'kong.llm_request', valueProperty: '$.tokens', groupBy: { model: '$.model' } };
 
 test('happy path: create 201, list, get by id and slug, update, delete 204', async () => {
+  const api = app();
   const created = await api.call('POST', '/api/v1/meters', { body: tokens });
   assert.equal(created.status, 201);
   const meter = created.body as { id: string; slug: string; name: string };
@@ -35,6 +25,7 @@ test('happy path: create 201, list, get by id and slug, update, delete 204', asy
 });
 
 test('errors are problem+json: 400 naming the field, 409 on a taken slug, 404, bad JSON', async () => {
+  const api = app();
   const invalid = await api.call('POST', '/api/v1/meters', { body: { ...tokens, slug: 'Bad-Slug', aggregation: 'COUNT' } });
   assert.equal(invalid.status, 400);
   assert.equal(invalid.contentType, 'application/problem+json');
@@ -58,6 +49,7 @@ test('errors are problem+json: 400 naming the field, 409 on a taken slug, 404, b
 });
 
 test('security: read may read, only admin may write', async () => {
+  const api = app();
   await api.call('POST', '/api/v1/meters', { body: { ...tokens, slug: 'guarded' } });
   assert.deepEqual(await assertSecured(api.call, 'GET', '/api/v1/meters', 'read', api), [401, 403]);
   assert.deepEqual(await assertSecured(api.call, 'GET', '/api/v1/meters/guarded', 'read', api), [401, 403]);

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { createRedisCustomerStore } from '../../../../core/customers/redis/redis-customer-store.js';
 import { createRedisSubjectResolver } from '../../../../core/customers/redis/redis-subject-resolver.js';
+import { countRedisCommands } from '../../../support/count-redis-commands.js';
 import { eventually } from '../../../support/eventually.js';
 import { startRedis, type TestRedis } from '../../../support/redis-server.js';
 
@@ -49,14 +50,9 @@ test('cached answers cost no Redis round trip until the version moves', async ()
   const a = await store.create({ name: 'A', key: 'alice' });
   const resolver = createRedisSubjectResolver({ redis, prefix, cacheMaxAgeMs: 60_000 });
   assert.equal(await resolver.resolve('alice'), a.id);
-  let commands = 0;
-  const sendCommand = redis.sendCommand.bind(redis);
-  redis.sendCommand = ((...args: Parameters<Redis['sendCommand']>) => {
-    commands++;
-    return sendCommand(...args);
-  }) as Redis['sendCommand'];
-  for (let i = 0; i < 50; i++) assert.equal(await resolver.resolve('alice'), a.id);
-  redis.sendCommand = sendCommand;
+  const commands = await countRedisCommands(redis, async () => {
+    for (let i = 0; i < 50; i++) assert.equal(await resolver.resolve('alice'), a.id);
+  });
   assert.equal(commands, 0);
 });
 

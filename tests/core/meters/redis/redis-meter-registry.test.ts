@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { TallyError } from '../../../../core/http/tally-error.js';
 import { createRedisMeterRegistry } from '../../../../core/meters/redis/redis-meter-registry.js';
+import { countRedisCommands } from '../../../support/count-redis-commands.js';
 import { eventually } from '../../../support/eventually.js';
 import { startRedis, type TestRedis } from '../../../support/redis-server.js';
 
@@ -93,13 +94,8 @@ test('forEventType serves repeated calls from memory', async () => {
   const registry = createRedisMeterRegistry({ redis, prefix: freshPrefix(), cacheMaxAgeMs: 60_000 });
   await registry.create(requests);
   assert.equal((await registry.forEventType('kong.api_request')).length, 1);
-  let commands = 0;
-  const sendCommand = redis.sendCommand.bind(redis);
-  redis.sendCommand = ((...args: Parameters<Redis['sendCommand']>) => {
-    commands++;
-    return sendCommand(...args);
-  }) as Redis['sendCommand'];
-  for (let i = 0; i < 100; i++) await registry.forEventType('kong.api_request');
-  redis.sendCommand = sendCommand;
+  const commands = await countRedisCommands(redis, async () => {
+    for (let i = 0; i < 100; i++) await registry.forEventType('kong.api_request');
+  });
   assert.equal(commands, 0);
 });

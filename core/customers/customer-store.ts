@@ -11,6 +11,16 @@ export interface CustomerListOptions {
   pageSize: number;
   /** Include soft-deleted customers (they carry `deletedAt`). */
   includeDeleted?: boolean;
+  /** Case-insensitive partial matches, AND-ed (OpenMeter's list filters). */
+  filter?: CustomerFilter;
+}
+
+export interface CustomerFilter {
+  key?: string;
+  name?: string;
+  primaryEmail?: string;
+  /** Matches any of the subject keys. */
+  subject?: string;
 }
 
 export interface CustomerPage {

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { RequireScope } from '../../core/auth/scope.js';
-import type { CustomerInput, CustomerListOptions, CustomerStore } from '../../core/customers/customer-store.js';
+import type { CustomerFilter, CustomerInput, CustomerListOptions, CustomerStore } from '../../core/customers/customer-store.js';
 import { readJson, type JsonBodyLimits } from '../../core/http/read-json.js';
 import { TallyError, type InvalidParameter } from '../../core/http/tally-error.js';
 
@@ -48,7 +48,12 @@ export function createCustomerRoutes({ customers, requireScope, limits }: Custom
 
 type Query = Record<string, string | string[] | undefined>;
 
-/** `page` (>= 1, default 1), `pageSize` (1-1000, default 100), `includeDeleted` (true|false). */
+const FILTERS = ['key', 'name', 'primaryEmail', 'subject'] as const;
+
+/**
+ * `page` (>= 1, default 1), `pageSize` (1-1000, default 100), `includeDeleted`
+ * (true|false), and partial-match filters `key`, `name`, `primaryEmail`, `subject`.
+ */
 export function parseListQuery(query: Query): CustomerListOptions {
   const problems: InvalidParameter[] = [];
   const integer = (name: string, fallback: number, max: number) => {
@@ -70,5 +75,10 @@ export function parseListQuery(query: Query): CustomerListOptions {
     const detail = `invalid query: ${problems.map((p) => `${p.field}: ${p.reason}`).join('; ')}`;
     throw new TallyError('BAD_REQUEST', detail, { invalidParameters: problems });
   }
-  return { page, pageSize, includeDeleted: includeDeleted === 'true' };
+  const filter: CustomerFilter = {};
+  for (const name of FILTERS) {
+    const value = query[name];
+    if (typeof value === 'string' && value !== '') filter[name] = value;
+  }
+  return { page, pageSize, includeDeleted: includeDeleted === 'true', filter };
 }

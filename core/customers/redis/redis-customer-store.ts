@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { monotonicFactory } from 'ulid';
 import { TallyError } from '../../http/tally-error.js';
 import type { Customer } from '../customer.js';
-import type { CustomerInput, CustomerListOptions, CustomerPage, CustomerStore } from '../customer-store.js';
+import type { CustomerFilter, CustomerInput, CustomerListOptions, CustomerPage, CustomerStore } from '../customer-store.js';
 import { validateCustomerInput } from '../customer-validation.js';
 import type { SubjectsClaimedHook } from '../subject-resolver.js';
 import { customerKeyList, customerKeys } from './customer-keys.js';
@@ -52,6 +52,11 @@ export function createRedisCustomerStore({ redis, prefix, onSubjectsClaimed, now
     return doc === null ? undefined : (JSON.parse(doc) as Customer);
   };
 
+  const readDocs = async (ids: string[]): Promise<Customer[]> => {
+    const docs = ids.length === 0 ? [] : await redis.hmget(keys.docs, ...ids);
+    return docs.filter((doc): doc is string => doc !== null).map((doc) => JSON.parse(doc) as Customer);
+  };
+
   const getLive = async (idOrKey: string): Promise<Customer> => {
     const customer = await get(idOrKey);
     if (!customer || customer.deletedAt) throw new TallyError('NOT_FOUND', `customer not found: ${idOrKey}`);
@@ -97,16 +102,32 @@ export function createRedisCustomerStore({ redis, prefix, onSubjectsClaimed, now
       if (deleted === 0) throw new TallyError('NOT_FOUND', `customer not found: ${idOrKey}`);
     },
 
-    async list({ page, pageSize, includeDeleted = false }: CustomerListOptions): Promise<CustomerPage> {
+    async list({ page, pageSize, includeDeleted = false, filter }: CustomerListOptions): Promise<CustomerPage> {
       const index = includeDeleted ? keys.all : keys.active;
-      const replies = await redis.multi().zcard(index).zrange(index, '-', '+', 'BYLEX', 'LIMIT', (page - 1) * pageSize, pageSize).exec();
+      const offset = (page - 1) * pageSize;
+      const matches = filter ? customerMatcher(filter) : undefined;
+      if (matches) {
+        // Filtering scans every customer: fine for the thousands a tenant has, and no index to keep in step.
+        const all = await readDocs(await redis.zrange(index, '-', '+', 'BYLEX'));
+        const found = all.filter(matches);
+        return { items: found.slice(offset, offset + pageSize), page, pageSize, totalCount: found.length };
+      }
+      const replies = await redis.multi().zcard(index).zrange(index, '-', '+', 'BYLEX', 'LIMIT', offset, pageSize).exec();
       const totalCount = Number(replies?.[0]?.[1] ?? 0);
-      const ids = (replies?.[1]?.[1] ?? []) as string[];
-      const docs = ids.length === 0 ? [] : await redis.hmget(keys.docs, ...ids);
-      const items = docs.filter((doc): doc is string => doc !== null).map((doc) => JSON.parse(doc) as Customer);
+      const items = await readDocs((replies?.[1]?.[1] ?? []) as string[]);
       return { items, page, pageSize, totalCount };
     },
   };
+}
+
+function customerMatcher(filter: CustomerFilter): ((customer: Customer) => boolean) | undefined {
+  const wanted = Object.entries(filter).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, (v as string).toLowerCase()] as const);
+  if (wanted.length === 0) return undefined;
+  const has = (value: string | undefined, part: string) => value?.toLowerCase().includes(part) ?? false;
+  return (customer) =>
+    wanted.every(([field, part]) =>
+      field === 'subject' ? customer.usageAttribution.subjectKeys.some((s) => has(s, part)) : has(customer[field as Exclude<keyof CustomerFilter, 'subject'>], part),
+    );
 }
 
 function toCustomer(id: string, input: CustomerInput, createdAt: string, updatedAt: string): Customer {

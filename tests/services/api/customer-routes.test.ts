@@ -56,6 +56,13 @@ test('409 names the subject and the holder; 400 names the field; 404 on unknown'
   assert.equal((await api.call('POST', '/api/v1/customers', { body: 'not json' })).status, 400);
 });
 
+test('list filters pass through the query string', async () => {
+  const api = app();
+  await api.call('POST', '/api/v1/customers', { body: { name: 'Filtered One', key: 'filtered-1', usageAttribution: { subjectKeys: ['zed'] } } });
+  const found = await api.call('GET', '/api/v1/customers?subject=ZED&name=filtered', { token: api.readToken });
+  assert.deepEqual((found.body as { items: Customer[] }).items.map((c) => c.key), ['filtered-1']);
+});
+
 test('list query parameters are validated', async () => {
   const api = app();
   for (const query of ['page=0', 'page=x', 'pageSize=0', 'pageSize=1001', 'includeDeleted=yes', 'page=1&page=2']) {

@@ -140,3 +140,20 @@ test('invalid input is BAD_REQUEST before touching Redis', async () => {
   await assert.rejects(store.create({ name: '' } as never), (error: unknown) => error instanceof TallyError && error.code === 'BAD_REQUEST');
   assert.equal((await store.list({ page: 1, pageSize: 10 })).totalCount, 0);
 });
+
+test('list filters: case-insensitive partial matches, AND-ed, paginated after filtering', async () => {
+  const { store } = setup();
+  await store.create({ name: 'ACME Corp', key: 'acme', primaryEmail: 'billing@acme.test', usageAttribution: { subjectKeys: ['consumer:1'] } });
+  await store.create({ name: 'Acme Labs', key: 'acme-labs', usageAttribution: { subjectKeys: ['consumer:2'] } });
+  await store.create({ name: 'Globex', key: 'globex', usageAttribution: { subjectKeys: ['Consumer:3'] } });
+  const names = async (filter: object, page = 1, pageSize = 10) => {
+    const result = await store.list({ page, pageSize, filter });
+    return [result.totalCount, result.items.map((c) => c.name)];
+  };
+  assert.deepEqual(await names({ name: 'acme' }), [2, ['ACME Corp', 'Acme Labs']]);
+  assert.deepEqual(await names({ name: 'acme', key: 'labs' }), [1, ['Acme Labs']]);
+  assert.deepEqual(await names({ subject: 'CONSUMER:3' }), [1, ['Globex']]);
+  assert.deepEqual(await names({ primaryEmail: '@ACME' }), [1, ['ACME Corp']]);
+  assert.deepEqual(await names({ subject: 'consumer' }, 2, 2), [3, ['Globex']]);
+  assert.deepEqual(await names({ key: '' }), [3, ['ACME Corp', 'Acme Labs', 'Globex']]);
+});

@@ -22,3 +22,11 @@ test('every bad value is reported at once', () => {
     (error: unknown) => error instanceof ConfigError && error.problems.length === 3,
   );
 });
+
+test('TALLY_ADMIN_TOKEN must be a usable bearer token, and a bad one is not echoed', () => {
+  assert.equal(loadConfig({ TALLY_ADMIN_TOKEN: 'tly_0123456789abcdef' }).adminToken, 'tly_0123456789abcdef');
+  assert.throws(
+    () => loadConfig({ TALLY_ADMIN_TOKEN: 'short secret!' }),
+    (error: unknown) => error instanceof ConfigError && !error.message.includes('short secret') && /TALLY_ADMIN_TOKEN/.test(error.message),
+  );
+});

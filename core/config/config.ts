@@ -50,7 +50,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix,
     dataDir: read.string('TALLY_DATA_DIR', './var'),
-    adminToken: env.TALLY_ADMIN_TOKEN || undefined,
+    adminToken: read.token('TALLY_ADMIN_TOKEN'),
     kafka:
       brokers.length > 0
         ? {
@@ -102,6 +102,16 @@ function createReaders(env: Env, problems: string[]) {
     optionalInt(name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
       const value = raw(name);
       return value === undefined ? undefined : parseInt(name, value, min, max);
+    },
+    /** A bearer token (RFC 6750 b64token) long enough to resist guessing; never echoed in the problem. */
+    token(name: string): string | undefined {
+      const value = raw(name);
+      if (value === undefined) return undefined;
+      if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(value) || value.length < 16) {
+        problems.push(`${name}: expected at least 16 characters of A-Z a-z 0-9 - . _ ~ + / (a bearer token)`);
+        return undefined;
+      }
+      return value;
     },
     oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
       const value = raw(name);

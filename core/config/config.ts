@@ -14,7 +14,26 @@ export interface Config {
   dataDir: string;
   adminToken: string | undefined;
   kafka: { brokers: string[]; topic: string; clientId: string; groupId: string } | undefined;
-  stream: { key: string; group: string; maxLen: number | undefined };
+  stream: {
+    key: string;
+    group: string;
+    maxLen: number | undefined;
+    /** A pending entry idle this long (its consumer died) is claimed by another consumer. */
+    claimIdleMs: number;
+  };
+  /** Tuning of both log adapters. */
+  log: {
+    /** How long publish waits for concurrent publishes to share one Kafka send. */
+    lingerMs: number;
+    /** A coalesced send is flushed at once when it holds this many records. */
+    maxBatchRecords: number;
+    /** Kafka sends are split so that none exceeds this many bytes of values. */
+    maxBatchBytes: number;
+    /** Kafka fetch `maxWaitTimeInMs` / stream `XREADGROUP BLOCK`. */
+    fetchWaitMs: number;
+    /** Stream entries read per `XREADGROUP`. */
+    readCount: number;
+  };
   limits: {
     maxBodyBytes: number;
     maxEventsPerRequest: number;
@@ -64,6 +83,14 @@ export function loadConfig(env: Env = process.env): Config {
       key: read.string('TALLY_STREAM_KEY', `${redisPrefix}events`),
       group: read.string('TALLY_STREAM_GROUP', 'tally-worker'),
       maxLen: read.optionalInt('TALLY_STREAM_MAXLEN', 1),
+      claimIdleMs: read.int('TALLY_STREAM_CLAIM_IDLE_MS', 30_000, 1),
+    },
+    log: {
+      lingerMs: read.int('TALLY_LOG_LINGER_MS', 2, 0, 1_000),
+      maxBatchRecords: read.int('TALLY_LOG_MAX_BATCH_RECORDS', 1_000, 1),
+      maxBatchBytes: read.int('TALLY_LOG_MAX_BATCH_BYTES', 900_000, 1_024),
+      fetchWaitMs: read.int('TALLY_LOG_FETCH_WAIT_MS', 20, 1, 60_000),
+      readCount: read.int('TALLY_LOG_READ_COUNT', 500, 1, 100_000),
     },
     limits: {
       maxBodyBytes: read.int('TALLY_MAX_BODY_BYTES', 5 * 1024 * 1024, 1),

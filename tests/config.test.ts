@@ -31,3 +31,11 @@ test('definitions: no meters file by default, caches at most 200 ms stale, never
   });
   assert.throws(() => loadConfig({ TALLY_CACHE_MAX_AGE_MS: '5000' }), ConfigError);
 });
+
+test('TALLY_ADMIN_TOKEN must be a usable bearer token, and a bad one is not echoed', () => {
+  assert.equal(loadConfig({ TALLY_ADMIN_TOKEN: 'tly_0123456789abcdef' }).adminToken, 'tly_0123456789abcdef');
+  assert.throws(
+    () => loadConfig({ TALLY_ADMIN_TOKEN: 'short secret!' }),
+    (error: unknown) => error instanceof ConfigError && !error.message.includes('short secret') && /TALLY_ADMIN_TOKEN/.test(error.message),
+  );
+});

@@ -14,7 +14,26 @@ export interface Config {
   dataDir: string;
   adminToken: string | undefined;
   kafka: { brokers: string[]; topic: string; clientId: string; groupId: string } | undefined;
-  stream: { key: string; group: string; maxLen: number | undefined };
+  stream: {
+    key: string;
+    group: string;
+    maxLen: number | undefined;
+    /** A pending entry idle this long (its consumer died) is claimed by another consumer. */
+    claimIdleMs: number;
+  };
+  /** Tuning of both log adapters. */
+  log: {
+    /** How long publish waits for concurrent publishes to share one Kafka send. */
+    lingerMs: number;
+    /** A coalesced send is flushed at once when it holds this many records. */
+    maxBatchRecords: number;
+    /** Kafka sends are split so that none exceeds this many bytes of values. */
+    maxBatchBytes: number;
+    /** Kafka fetch `maxWaitTimeInMs` / stream `XREADGROUP BLOCK`. */
+    fetchWaitMs: number;
+    /** Stream entries read per `XREADGROUP`. */
+    readCount: number;
+  };
   definitions: {
     /** TALLY_METERS_FILE: YAML or JSON meters applied at start (keyed by slug). */
     metersFile: string | undefined;
@@ -56,7 +75,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix,
     dataDir: read.string('TALLY_DATA_DIR', './var'),
-    adminToken: env.TALLY_ADMIN_TOKEN || undefined,
+    adminToken: read.token('TALLY_ADMIN_TOKEN'),
     kafka:
       brokers.length > 0
         ? {
@@ -70,6 +89,14 @@ export function loadConfig(env: Env = process.env): Config {
       key: read.string('TALLY_STREAM_KEY', `${redisPrefix}events`),
       group: read.string('TALLY_STREAM_GROUP', 'tally-worker'),
       maxLen: read.optionalInt('TALLY_STREAM_MAXLEN', 1),
+      claimIdleMs: read.int('TALLY_STREAM_CLAIM_IDLE_MS', 30_000, 1),
+    },
+    log: {
+      lingerMs: read.int('TALLY_LOG_LINGER_MS', 2, 0, 1_000),
+      maxBatchRecords: read.int('TALLY_LOG_MAX_BATCH_RECORDS', 1_000, 1),
+      maxBatchBytes: read.int('TALLY_LOG_MAX_BATCH_BYTES', 900_000, 1_024),
+      fetchWaitMs: read.int('TALLY_LOG_FETCH_WAIT_MS', 20, 1, 60_000),
+      readCount: read.int('TALLY_LOG_READ_COUNT', 500, 1, 100_000),
     },
     definitions: {
       metersFile: env.TALLY_METERS_FILE?.trim() || undefined,
@@ -112,6 +139,16 @@ function createReaders(env: Env, problems: string[]) {
     optionalInt(name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
       const value = raw(name);
       return value === undefined ? undefined : parseInt(name, value, min, max);
+    },
+    /** A bearer token (RFC 6750 b64token) long enough to resist guessing; never echoed in the problem. */
+    token(name: string): string | undefined {
+      const value = raw(name);
+      if (value === undefined) return undefined;
+      if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(value) || value.length < 16) {
+        problems.push(`${name}: expected at least 16 characters of A-Z a-z 0-9 - . _ ~ + / (a bearer token)`);
+        return undefined;
+      }
+      return value;
     },
     oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
       const value = raw(name);

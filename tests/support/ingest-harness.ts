@@ -57,7 +57,7 @@ export async function startIngestHarness({ redisUrl, log, env = {} }: { redisUrl
     ],
   });
   const server: HttpServer = await serveHttp({ app, port: 0, host: '127.0.0.1', graceMs: 1_000 });
-  const adminToken = `admin-${prefix}`;
+  const adminToken = `tly_admin-${process.pid}-${counter}`;
   await tokens.ensure(adminToken, { id: 'bootstrap-admin', name: 'admin', scopes: ['admin'] });
   const ingestToken = (await tokens.create({ name: 'gateway', scopes: ['ingest'] })).token;
   const readToken = (await tokens.create({ name: 'billing', scopes: ['read'] })).token;

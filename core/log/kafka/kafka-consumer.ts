@@ -1,0 +1,91 @@
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { BatchHandler, ConsumedRecord, LogConsumer } from '../event-log.js';
+import { decodeRecord } from '../log-payload.js';
+import { lazyConnect } from './kafka-log.js';
+
+export interface KafkaConsumerOptions {
+  kafka: Kafka;
+  topic: string;
+  groupId: string;
+  /** The broker holds a fetch this long when there is nothing new. */
+  fetchWaitMs: number;
+  logger: Logger;
+}
+
+function header(headers: IHeaders | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+}
+
+function decode(message: KafkaMessage, partition: number): ConsumedRecord {
+  const record = decodeRecord({
+    namespace: header(message.headers, 'namespace'),
+    ingestedAt: header(message.headers, 'ingested_at'),
+    event: message.value?.toString(),
+  });
+  return { record, position: `${partition}:${message.offset}` };
+}
+
+/**
+ * A member of the worker's consumer group. Offsets are resolved and
+ * committed only after the handler resolved; when it rejects, kafkajs
+ * fetches the partition again from the last resolved offset (and restarts
+ * the consumer if that keeps failing), so the batch is delivered again.
+ */
+export function createKafkaConsumer(options: KafkaConsumerOptions): LogConsumer {
+  const { kafka, topic, groupId, logger } = options;
+  const consumer: Consumer = kafka.consumer({ groupId, maxWaitTimeInMs: options.fetchWaitMs });
+  const admin = kafka.admin();
+  const connectAdmin = lazyConnect(admin);
+  let handler: BatchHandler | undefined;
+
+  const eachBatch = async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat }: EachBatchPayload) => {
+    const records: ConsumedRecord[] = [];
+    for (const message of batch.messages) {
+      try {
+        records.push(decode(message, batch.partition));
+      } catch (error) {
+        // Not written by Tally: nothing to count, and redelivering it would block the partition.
+        logger.error({ err: error, topic, partition: batch.partition, offset: message.offset }, 'skipping undecodable log entry');
+      }
+    }
+    if (records.length > 0 && handler) await handler(records);
+    const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    resolveOffset(batch.lastOffset());
+    await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+    await heartbeat();
+  };
+
+  return {
+    async start(batchHandler) {
+      if (handler) throw new Error('consumer already started');
+      handler = batchHandler;
+      await consumer.connect();
+      // A new group starts at the beginning: events published before the first worker are not skipped.
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+    },
+    async stop() {
+      await consumer.disconnect(); // stops fetching, waits for the batch in flight (which commits), leaves
+      await admin.disconnect();
+    },
+    async lag() {
+      await connectAdmin();
+      const [committed, offsets] = await Promise.all([
+        admin.fetchOffsets({ groupId, topics: [topic] }),
+        admin.fetchTopicOffsets(topic),
+      ]);
+      const committedByPartition = new Map(
+        (committed[0]?.partitions ?? []).map((entry) => [entry.partition, BigInt(entry.offset)]),
+      );
+      let lag = 0n;
+      for (const { partition, high, low } of offsets) {
+        const position = committedByPartition.get(partition) ?? -1n;
+        lag += BigInt(high) - (position >= 0n ? position : BigInt(low));
+      }
+      return Number(lag);
+    },
+  };
+}

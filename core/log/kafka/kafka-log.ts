@@ -1,0 +1,83 @@
+import type { Admin, Kafka, Message, Producer } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
+import type { EventLog } from '../event-log.js';
+import { encodeRecord } from '../log-payload.js';
+import { withPublishDeadline } from '../publish-deadline.js';
+import { createSendCoalescer } from './send-coalescer.js';
+
+export interface KafkaLogOptions {
+  kafka: Kafka;
+  topic: string;
+  publishTimeoutMs: number;
+  lingerMs: number;
+  maxBatchRecords: number;
+  maxBatchBytes: number;
+}
+
+/** Connects on first use and again after a failed attempt, so a broker outage at start is not fatal. */
+export function lazyConnect<T extends { connect(): Promise<void> }>(client: T): () => Promise<T> {
+  let connecting: Promise<void> | undefined;
+  return async () => {
+    connecting ??= client.connect().catch((error: unknown) => {
+      connecting = undefined;
+      throw error;
+    });
+    await connecting;
+    return client;
+  };
+}
+
+/**
+ * The Kafka event log: key = subject (a subject's events share a
+ * partition), headers `namespace` and `ingested_at`, value = the CloudEvent
+ * as JSON, `acks: -1`. The idempotent producer is off: the worker dedupes.
+ */
+export function createKafkaLog(options: KafkaLogOptions): EventLog {
+  const { kafka, topic, publishTimeoutMs } = options;
+  const producer: Producer = kafka.producer({
+    idempotent: false,
+    allowAutoTopicCreation: true,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  const admin: Admin = kafka.admin();
+  const connectProducer = lazyConnect(producer);
+  const connectAdmin = lazyConnect(admin);
+
+  const coalescer = createSendCoalescer<Message>({
+    send: async (messages) => {
+      await (await connectProducer()).send({ topic, acks: -1, timeout: publishTimeoutMs, messages });
+    },
+    sizeOf: (message) => Buffer.byteLength(message.value as string),
+    lingerMs: options.lingerMs,
+    maxRecords: options.maxBatchRecords,
+    maxBytes: options.maxBatchBytes,
+  });
+
+  return {
+    publish(records) {
+      const messages = records.map((record): Message => {
+        const payload = encodeRecord(record);
+        return {
+          key: payload.subject,
+          value: payload.event,
+          headers: { namespace: payload.namespace, ingested_at: payload.ingestedAt },
+        };
+      });
+      return withPublishDeadline(coalescer.add(messages, Date.now() + publishTimeoutMs), publishTimeoutMs);
+    },
+    async isReachable() {
+      try {
+        const probe = connectAdmin().then((client) => client.fetchTopicMetadata({ topics: [topic] }));
+        await withPublishDeadline(probe, Math.min(publishTimeoutMs, 2_000));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await coalescer.flush();
+      await producer.disconnect();
+      await admin.disconnect();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { CloudEvent, LogRecord } from '../events/cloud-event.js';
+
+/**
+ * The wire form shared by both adapters: the normalized CloudEvent as JSON,
+ * with namespace and ingest time beside it (Kafka headers, stream fields),
+ * and the subject as the Kafka key / a stream field.
+ */
+export interface LogPayload {
+  namespace: string;
+  ingestedAt: string;
+  subject: string;
+  event: string;
+}
+
+export function encodeRecord(record: LogRecord): LogPayload {
+  return {
+    namespace: record.namespace,
+    ingestedAt: record.ingestedAt,
+    subject: record.event.subject,
+    event: JSON.stringify(record.event),
+  };
+}
+
+/** Throws on a payload Tally did not write; consumers log and skip such entries. */
+export function decodeRecord(payload: Partial<LogPayload>): LogRecord {
+  const { namespace, ingestedAt, event } = payload;
+  if (namespace === undefined || ingestedAt === undefined || event === undefined) {
+    throw new Error('log entry lacks namespace, ingested_at or event');
+  }
+  const parsed: unknown = JSON.parse(event);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error('log entry event is not a JSON object');
+  }
+  return { namespace, ingestedAt, event: parsed as CloudEvent };
+}

@@ -5,7 +5,6 @@ import { spawnNode, type NodeProcess } from './node-process.js';
 export type TallyRole = 'ingest' | 'worker' | 'api' | 'all';
 
 const cli = fileURLToPath(new URL('../dist/services/cli.js', import.meta.url));
-const ingestOnly = fileURLToPath(new URL('../dist/bench/ingest-server.js', import.meta.url));
 
 export function hasCli(): boolean {
   return existsSync(cli);
@@ -17,11 +16,10 @@ export function hasCli(): boolean {
  * `extraNodeArgs` lets a run add `--cpu-prof`.
  */
 export function startTally({ role, env, port, extraNodeArgs }: { role: TallyRole; env: Record<string, string>; port?: number; extraNodeArgs?: string[] }): Promise<NodeProcess> {
-  const script = hasCli() ? [cli, role] : role === 'ingest' ? [ingestOnly] : undefined;
-  if (!script) throw new Error(`${cli} is missing: run make build`);
+  if (!hasCli()) throw new Error(`${cli} is missing: run make build`);
   return spawnNode({
     name: role,
-    args: script,
+    args: [cli, role],
     env: { LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, ...(port ? { PORT: String(port) } : {}) },
     readyUrl: port ? `http://127.0.0.1:${port}/healthz` : undefined,
     extraNodeArgs,

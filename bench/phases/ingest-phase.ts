@@ -12,41 +12,47 @@ import { loadShapes } from './load-shapes.js';
  * 100,000 events/s through Kafka; single events ≥ 50% of the bare-Koa req/s.
  */
 export async function runIngestPhase(context: BenchContext, log: LogKind): Promise<void> {
+  const bodies = createBodyPool({ customers: 10_000, batchSize: 100, poolSize: 200, tag: `ingest-${log}-${Date.now()}` });
+  const { singleRequestsPerSec, batchEventsPerSec } = context.ceiling;
+  progress(`ingest (${log}): single events`);
+  const single = await loadTally(context, log, 'single', bodies.single);
+  context.record({
+    phase: 'ingest',
+    log,
+    name: 'single event',
+    value: single.requestsPerSec,
+    unit: 'req/s',
+    ofCeiling: singleRequestsPerSec ? single.requestsPerSec / singleRequestsPerSec : undefined,
+    target: singleRequestsPerSec ? { value: singleRequestsPerSec / 2, kind: 'min' } : undefined,
+    note: failuresNote(single),
+  });
+  recordLatency(context, log, 'single event', single);
+  progress(`ingest (${log}): batches of 100`);
+  const batch = await loadTally(context, log, 'batch', bodies.batch);
+  context.record({
+    phase: 'ingest',
+    log,
+    name: 'batch of 100',
+    value: batch.eventsPerSec,
+    unit: 'events/s',
+    ofCeiling: batchEventsPerSec ? batch.eventsPerSec / batchEventsPerSec : undefined,
+    target: log === 'kafka' ? { value: 100_000, kind: 'min' } : undefined,
+    note: failuresNote(batch),
+  });
+  recordLatency(context, log, 'batch of 100', batch);
+  const peak = Math.max(single.peakRssBytes, batch.peakRssBytes);
+  context.record({ phase: 'memory', log, name: 'ingest peak RSS', value: peak / 2 ** 20, unit: 'MiB' });
+}
+
+/** One fresh ingest process per shape, so each gets a profile and a peak RSS of its own. */
+async function loadTally(context: BenchContext, log: LogKind, shape: keyof typeof loadShapes, bodies: string[]): Promise<LoadResult & { peakRssBytes: number }> {
   const port = await freePort();
-  const env = { ...(await context.tallyEnv(log, 'ingest')), TALLY_STREAM_MAXLEN: '200000' };
-  const tally = await startTally({ role: 'ingest', env, port, extraNodeArgs: context.nodeArgs(`ingest-${log}`) });
+  const env = { ...(await context.tallyEnv(log, `ingest-${shape}`)), TALLY_STREAM_MAXLEN: '200000' };
+  const tally = await startTally({ role: 'ingest', env, port, extraNodeArgs: context.nodeArgs(`ingest-${log}-${shape}`) });
   try {
-    const bodies = createBodyPool({ customers: 10_000, batchSize: 100, poolSize: 200, tag: `ingest-${log}-${Date.now()}` });
     const url = `http://127.0.0.1:${port}/api/v1/events`;
-    const common = { url, token: context.adminToken, durationSec: context.options.durationSec };
-    progress(`ingest (${log}): single events`);
-    const single = await runLoad({ ...loadShapes.single, ...common, bodies: bodies.single });
-    progress(`ingest (${log}): batches of 100`);
-    const batch = await runLoad({ ...loadShapes.batch, ...common, bodies: bodies.batch });
-    const { singleRequestsPerSec, batchEventsPerSec } = context.ceiling;
-    context.record({
-      phase: 'ingest',
-      log,
-      name: 'single event',
-      value: single.requestsPerSec,
-      unit: 'req/s',
-      ofCeiling: singleRequestsPerSec ? single.requestsPerSec / singleRequestsPerSec : undefined,
-      target: singleRequestsPerSec ? { value: singleRequestsPerSec / 2, kind: 'min' } : undefined,
-      note: failuresNote(single),
-    });
-    recordLatency(context, log, 'single event', single);
-    context.record({
-      phase: 'ingest',
-      log,
-      name: 'batch of 100',
-      value: batch.eventsPerSec,
-      unit: 'events/s',
-      ofCeiling: batchEventsPerSec ? batch.eventsPerSec / batchEventsPerSec : undefined,
-      target: log === 'kafka' ? { value: 100_000, kind: 'min' } : undefined,
-      note: failuresNote(batch),
-    });
-    recordLatency(context, log, 'batch of 100', batch);
-    context.record({ phase: 'memory', log, name: 'ingest peak RSS', value: tally.peakRssBytes() / 2 ** 20, unit: 'MiB' });
+    const result = await runLoad({ ...loadShapes[shape], url, bodies, token: context.adminToken, durationSec: context.options.durationSec });
+    return { ...result, peakRssBytes: tally.peakRssBytes() };
   } finally {
     await tally.stop();
   }

@@ -57,6 +57,13 @@ export interface Config {
     /** Events per apply script call; a customer's batch is split into chunks of this size. */
     applyChunkEvents: number;
   };
+  /** Bounds on one meter query (beyond them: 400 naming the limit). */
+  query: {
+    /** TALLY_QUERY_MAX_WINDOWS: windows in one answer. */
+    maxWindows: number;
+    /** TALLY_QUERY_MAX_BUCKETS: buckets merged for one answer (fine granularities over long ranges). */
+    maxBuckets: number;
+  };
   limits: {
     maxBodyBytes: number;
     maxEventsPerRequest: number;
@@ -133,6 +140,10 @@ export function loadConfig(env: Env = process.env): Config {
       parkedRetentionMs: read.int('TALLY_PARKED_RETENTION_DAYS', 30, 1, 3660) * DAY_MS,
       feedMaxRecords: read.int('TALLY_FEED_MAX_RECORDS', 100_000, 100),
       applyChunkEvents: read.int('TALLY_APPLY_CHUNK_EVENTS', 500, 1, 10_000),
+    },
+    query: {
+      maxWindows: read.int('TALLY_QUERY_MAX_WINDOWS', 3_000, 1, 1_000_000),
+      maxBuckets: read.int('TALLY_QUERY_MAX_BUCKETS', 200_000, 1, 100_000_000),
     },
     limits: {
       maxBodyBytes: read.int('TALLY_MAX_BODY_BYTES', 5 * 1024 * 1024, 1),

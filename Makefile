@@ -44,7 +44,7 @@ test: deps build build/kafka-mock build/.chromium
 	node --import tsx --test --test-concurrency=2 $(TEST_FILES)
 
 bench: deps build build/kafka-mock
-	node --import tsx bench/run.ts
+	node --import tsx bench/run.ts $(BENCH_ARGS)
 
 clean:
 	rm -rf dist build

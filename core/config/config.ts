@@ -40,6 +40,13 @@ export interface Config {
     /** How stale the worker's meter and subject caches may be; bounded by a second. */
     cacheMaxAgeMs: number;
   };
+  /** Bounds on one meter query (beyond them: 400 naming the limit). */
+  query: {
+    /** TALLY_QUERY_MAX_WINDOWS: windows in one answer. */
+    maxWindows: number;
+    /** TALLY_QUERY_MAX_BUCKETS: buckets merged for one answer (fine granularities over long ranges). */
+    maxBuckets: number;
+  };
   limits: {
     maxBodyBytes: number;
     maxEventsPerRequest: number;
@@ -105,6 +112,10 @@ export function loadConfig(env: Env = process.env): Config {
     definitions: {
       metersFile: env.TALLY_METERS_FILE?.trim() || undefined,
       cacheMaxAgeMs: read.int('TALLY_CACHE_MAX_AGE_MS', 200, 0, 1000),
+    },
+    query: {
+      maxWindows: read.int('TALLY_QUERY_MAX_WINDOWS', 3_000, 1, 1_000_000),
+      maxBuckets: read.int('TALLY_QUERY_MAX_BUCKETS', 200_000, 1, 100_000_000),
     },
     limits: {
       maxBodyBytes: read.int('TALLY_MAX_BODY_BYTES', 5 * 1024 * 1024, 1),

@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import { createCustomerRoutes } from '../api/customer-routes.js';
 import { createMeterRoutes } from '../api/meter-routes.js';
 import { createTokenRoutes } from '../api/token-routes.js';
+import { createConsoleRoutes } from '../console/console-routes.js';
 import { createOpsRoutes } from '../http/ops-routes.js';
 import { createIngestRoutes } from '../ingest/ingest-routes.js';
 import type { Runtime } from './create-runtime.js';
@@ -35,6 +36,7 @@ export function apiRouters(runtime: Runtime, { ops = true }: RouterOptions = {})
     createTokenRoutes({ tokens, requireScope, limits }),
     createMeterRoutes({ meters, requireScope, limits }),
     createCustomerRoutes({ customers, requireScope, limits }),
+    createConsoleRoutes({ dir: config.console.dir }),
   ];
 }
 

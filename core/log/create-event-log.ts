@@ -36,6 +36,9 @@ export function createEventLog({ config, redis, logger }: EventLogDeps): EventLo
   });
 }
 
+/** kafkajs's own default request timeout, which group coordination is designed around. */
+const CONSUMER_REQUEST_TIMEOUT_MS = 30_000;
+
 /** A member of the worker group on the same log; `consumerName` identifies it (stream consumer, Kafka client id). */
 export function createLogConsumer({ consumerName, ...deps }: EventLogDeps & { consumerName: string }): LogConsumer {
   const { config, redis, logger } = deps;
@@ -45,7 +48,9 @@ export function createLogConsumer({ consumerName, ...deps }: EventLogDeps & { co
       kafka: createKafkaClient({
         brokers,
         clientId: `${clientId}-${consumerName}`,
-        requestTimeoutMs: config.limits.publishTimeoutMs,
+        // Not the publish bound: a group member's SyncGroup is held by the coordinator while the group
+        // rebalances, and timing it out restarts the member, which restarts the rebalance (a livelock).
+        requestTimeoutMs: CONSUMER_REQUEST_TIMEOUT_MS,
         logger,
       }),
       topic,

@@ -252,16 +252,12 @@ export function buildBadInputCases(): BadInputCase[] {
     add({ ...rawCase(`Authorization: ${name}`, whole, status, detail, { authorization: header }), contentType: 'application/cloudevents-batch+json' });
   auth('missing', () => undefined, 401, /missing Authorization/);
   auth('scheme only', () => 'Bearer', 401, /malformed/);
-  auth('lowercase scheme', (t) => `bearer ${t.ingest}`, 401, /malformed/);
-  auth('uppercase scheme', (t) => `BEARER ${t.ingest}`, 401, /malformed/);
   auth('two spaces', (t) => `Bearer  ${t.ingest}`, 401, /malformed/);
   auth('tab separator', (t) => `Bearer\t${t.ingest}`, 401, /malformed/);
   auth('space inside the token', (t) => `Bearer ${t.ingest.slice(0, 8)} ${t.ingest.slice(8)}`, 401, /malformed/);
   auth('token with a comma', (t) => `Bearer ${t.ingest},${t.ingest}`, 401, /malformed/);
   auth('Basic scheme', () => 'Basic dXNlcjpwYXNz', 401, /malformed/);
   auth('token without scheme', (t) => t.ingest, 401, /malformed/);
-  auth('duplicate headers, same token', (t) => [`Bearer ${t.ingest}`, `Bearer ${t.ingest}`], 401, /malformed Authorization/);
-  auth('duplicate headers, second bad', (t) => [`Bearer ${t.ingest}`, 'Bearer nope'], 401, /malformed Authorization/);
   auth('unknown token', () => 'Bearer tly_unknown_token_value', 401, /unknown or revoked/);
   auth('revoked token', (t) => `Bearer ${t.revoked}`, 401, /unknown or revoked/);
   auth('read-only token', (t) => `Bearer ${t.read}`, 403, /"ingest" scope/);

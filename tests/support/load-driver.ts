@@ -31,12 +31,14 @@ export interface LoadOptions {
   batchSize?: number;
   concurrency?: number;
   path?: string;
+  /** Pause of each lane after an acknowledged batch (bounds the rate, e.g. for the mock broker's small retention). */
+  pauseMs?: number;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function startLoad(options: LoadOptions): LoadDriver {
-  const { urls, token, subjects, eventType, runId, batchSize = 20, concurrency = 4, path = '/api/v1/events' } = options;
+  const { urls, token, subjects, eventType, runId, batchSize = 20, concurrency = 4, path = '/api/v1/events', pauseMs = 0 } = options;
   const acknowledged = new Map<string, number>();
   const outcomes = new Map<string, number>();
   const retryAfter: string[] = [];
@@ -85,6 +87,7 @@ export function startLoad(options: LoadOptions): LoadDriver {
       }
       for (const e of batch) acknowledged.set(e.subject, (acknowledged.get(e.subject) ?? 0) + 1);
       acceptedBatches.push(batch);
+      if (pauseMs > 0) await pause(pauseMs);
     }
   };
   const lanes = Array.from({ length: concurrency }, (_, i) => lane(i));

@@ -10,6 +10,8 @@ export interface TallyProcess {
   /** Every stdout/stderr line so far (JSON logs and CLI messages). */
   output: string[];
   signal(signal: NodeJS.Signals): void;
+  /** Resolves once a line of its output matches. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /** Resolves with the exit code (or signal) once the process is gone. */
   exited: Promise<number | string>;
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
@@ -54,6 +56,10 @@ export async function startTallyProcess(role: 'all' | 'ingest' | 'api' | 'worker
     pid: child.pid ?? 0,
     output,
     signal: (signal) => void child.kill(signal),
+    waitForOutput: (pattern, timeoutMs = 30_000) =>
+      eventually(() => {
+        if (!output.some((line) => pattern.test(line))) throw new Error(`no output line matches ${pattern}`);
+      }, { timeoutMs, intervalMs: 50 }),
     exited,
     async stop(graceMs = 10_000) {
       if (gone) return exited;

@@ -13,6 +13,12 @@ export interface Config {
   redisPrefix: string;
   dataDir: string;
   adminToken: string | undefined;
+  /**
+   * TALLY_TOKEN_CACHE_MAX_AGE_MS: how long a process may reuse a looked-up
+   * token (revocations reach every cache at once over pub/sub; this bounds
+   * an entry's age besides). 0 reads Redis on every request.
+   */
+  tokenCacheMaxAgeMs: number;
   kafka: { brokers: string[]; topic: string; clientId: string; groupId: string } | undefined;
   stream: {
     key: string;
@@ -76,6 +82,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisPrefix,
     dataDir: read.string('TALLY_DATA_DIR', './var'),
     adminToken: read.token('TALLY_ADMIN_TOKEN'),
+    tokenCacheMaxAgeMs: read.int('TALLY_TOKEN_CACHE_MAX_AGE_MS', 60_000, 0, 3_600_000),
     kafka:
       brokers.length > 0
         ? {

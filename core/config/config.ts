@@ -35,6 +35,8 @@ export interface Config {
     maxBatchRecords: number;
     /** Kafka sends are split so that none exceeds this many bytes of values. */
     maxBatchBytes: number;
+    /** Kafka sends in flight at once, each for its own share of the subjects. */
+    sendLanes: number;
     /** Kafka fetch `maxWaitTimeInMs` / stream `XREADGROUP BLOCK`. */
     fetchWaitMs: number;
     /** Stream entries read per `XREADGROUP`. */
@@ -102,6 +104,7 @@ export function loadConfig(env: Env = process.env): Config {
       lingerMs: read.int('TALLY_LOG_LINGER_MS', 2, 0, 1_000),
       maxBatchRecords: read.int('TALLY_LOG_MAX_BATCH_RECORDS', 1_000, 1),
       maxBatchBytes: read.int('TALLY_LOG_MAX_BATCH_BYTES', 900_000, 1_024),
+      sendLanes: read.int('TALLY_LOG_SEND_LANES', 4, 1, 64),
       fetchWaitMs: read.int('TALLY_LOG_FETCH_WAIT_MS', 20, 1, 60_000),
       readCount: read.int('TALLY_LOG_READ_COUNT', 500, 1, 100_000),
     },

@@ -1,0 +1,56 @@
+import autocannon from 'autocannon';
+
+export interface LoadOptions {
+  url: string;
+  bodies: readonly string[];
+  contentType: string;
+  token?: string;
+  connections: number;
+  durationSec: number;
+  /** Events each body carries: events/s = requests/s × this. */
+  eventsPerRequest: number;
+}
+
+export interface LoadResult {
+  requestsPerSec: number;
+  eventsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Non-2xx replies plus connection errors: any of them marks the run as failed. */
+  failures: number;
+}
+
+/**
+ * Closed-loop load with autocannon (as a library): `connections` keep one
+ * request each in flight, cycling through the prepared bodies. The server
+ * runs in another process, so this one only pays for sending.
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const { bodies } = options;
+  let next = 0;
+  const headers: Record<string, string> = { 'content-type': options.contentType };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const result = await autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: options.durationSec,
+    method: 'POST',
+    headers,
+    requests: [
+      {
+        setupRequest: (request) => {
+          request.body = bodies[next++ % bodies.length];
+          return request;
+        },
+      },
+    ],
+  });
+  const completed = result['2xx'] / Math.max(result.duration, 0.001);
+  return {
+    requestsPerSec: completed,
+    eventsPerSec: completed * options.eventsPerRequest,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    failures: result.non2xx + result.errors,
+  };
+}

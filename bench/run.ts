@@ -1,0 +1,71 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { startKafkaMock } from '../tests/support/kafka-mock.js';
+import { startRedis } from '../tests/support/redis-server.js';
+import type { BenchContext } from './bench-context.js';
+import { parseBenchOptions, type BenchOptions, type LogKind, type PhaseName } from './bench-options.js';
+import type { Figure } from './figures.js';
+import { runCeilingPhase } from './phases/ceiling-phase.js';
+import { runIngestPhase } from './phases/ingest-phase.js';
+import { renderTable } from './report-table.js';
+
+/**
+ * `make bench`: starts its own redis-server and Kafka mock cluster, runs
+ * every phase against Tally processes started from the built CLI, prints
+ * a Markdown table on stdout and writes the figures as JSON.
+ */
+type LogPhase = (context: BenchContext, log: LogKind) => Promise<void>;
+const logPhases: Array<[PhaseName, LogPhase]> = [['ingest', runIngestPhase]];
+
+const partitions = 8;
+
+async function main(options: BenchOptions): Promise<void> {
+  const redis = await startRedis();
+  const kafka = await startKafkaMock();
+  const figures: Figure[] = [];
+  const runId = Date.now().toString(36);
+  const adminToken = `tly_bench-admin-${runId}`;
+  mkdirSync(options.profileDir, { recursive: true });
+  const context: BenchContext = {
+    options,
+    redis,
+    kafka,
+    adminToken,
+    ceiling: {},
+    record: (figure) => figures.push(figure),
+    async tallyEnv(log, label) {
+      const env: Record<string, string> = {
+        REDIS_URL: redis.url,
+        TALLY_REDIS_PREFIX: `bench-${runId}-${log}-${label}:`,
+        TALLY_ADMIN_TOKEN: adminToken,
+      };
+      if (log === 'kafka') {
+        const topic = `bench-${runId}-${label}`;
+        // Auto-created topics get one partition: spread subjects as a production topic would.
+        await kafka.createTopic(topic, partitions);
+        Object.assign(env, { KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPIC: topic, KAFKA_GROUP_ID: topic });
+      }
+      return env;
+    },
+    nodeArgs: (label) => (options.profile ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${label}-${runId}.cpuprofile`] : []),
+  };
+  try {
+    if (options.phases.includes('ceiling')) await runCeilingPhase(context);
+    for (const log of options.logs) {
+      for (const [name, phase] of logPhases) {
+        if (options.phases.includes(name)) await phase(context, log);
+      }
+    }
+  } finally {
+    await kafka.stop();
+    await redis.stop();
+  }
+  const table = renderTable(figures);
+  process.stdout.write(`${table}\n`);
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
+  const results = { date: new Date().toISOString(), quick: options.quick, durationSec: options.durationSec, machine, partitions, figures, table };
+  writeFileSync(options.resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  process.stderr.write(`bench: wrote ${options.resultsFile}\n`);
+}
+
+await main(parseBenchOptions(process.argv.slice(2)));

@@ -87,11 +87,12 @@ describe('ingest auth', () => {
 /** fetch folds repeated headers into one; node:http sends an array value as separate header lines. */
 function postWithHeaderLines(url: string, body: unknown, authorization: string[]): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json', authorization } }, (res) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' } }, (res) => {
       let text = '';
       res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
     });
+    req.setHeader('authorization', authorization);
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });

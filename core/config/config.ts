@@ -83,6 +83,10 @@ export interface Config {
     /** Bound on reading a request body (slow clients get 408). */
     bodyTimeoutMs: number;
   };
+  console: {
+    /** TALLY_CONSOLE_DIR: the built console (`make build`), served by the API process at /console. */
+    dir: string;
+  };
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -162,6 +166,10 @@ export function loadConfig(env: Env = process.env): Config {
       maxEventBytes: read.int('TALLY_MAX_EVENT_BYTES', 64 * 1024, 64),
       publishTimeoutMs: read.int('TALLY_PUBLISH_TIMEOUT_MS', 5_000, 1),
       bodyTimeoutMs: read.int('TALLY_BODY_TIMEOUT_MS', 30_000, 1),
+    },
+    console: {
+      // Relative to the working directory, which is the project root for `make run` and `npx tally`.
+      dir: read.string('TALLY_CONSOLE_DIR', 'dist/console'),
     },
   };
 

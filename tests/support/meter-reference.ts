@@ -85,7 +85,8 @@ export function referenceRows(facts: readonly MeterFact[], query: ReferenceQuery
 
 function windowLabel(format: Intl.DateTimeFormat, size: WindowSize, ms: number): string {
   const p = Object.fromEntries(format.formatToParts(ms).map((part) => [part.type, part.value]));
-  const offset = p.timeZoneName === 'GMT' ? 'Z' : p.timeZoneName!.slice(3);
+  const raw = p.timeZoneName!.slice(3);
+  const offset = raw === '' || raw === '+00:00' ? 'Z' : raw;
   if (size === 'MONTH') return `${p.year}-${p.month}`;
   if (size === 'DAY') return `${p.year}-${p.month}-${p.day}`;
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${size === 'HOUR' ? '00' : p.minute}${offset}`;

@@ -1,4 +1,5 @@
 import { TallyError } from '../../http/tally-error.js';
+import type { Aggregation } from '../meter.js';
 import type { MeterAggregateRow, MeterQueryStore } from '../meter-query-store.js';
 import type { MeterQuery, MeterQueryAnswer, MeterQueryRow, MeterQueryService } from './meter-query.js';
 import { granularityMs, planQuery } from './plan-query.js';
@@ -40,7 +41,8 @@ export function createMeterQueryService({ store, limits, now = Date.now }: Meter
         });
       }
 
-      const plan = planQuery({ fromMs, toMs, windowSize: query.windowSize, offsets, retentionStartMs, ...limits });
+      const splittable = combine[query.meter.aggregation] !== undefined;
+      const plan = planQuery({ fromMs, toMs, windowSize: query.windowSize, offsets, retentionStartMs, splittable, ...limits });
       const results = await Promise.all(
         plan.reads.map((read) =>
           store.aggregate({
@@ -54,16 +56,23 @@ export function createMeterQueryService({ store, limits, now = Date.now }: Meter
         ),
       );
 
-      const rows: (MeterQueryRow & { order: string })[] = [];
+      const merged = new Map<string, MeterQueryRow & { order: string }>();
+      const merge = combine[query.meter.aggregation];
       results.forEach((result: MeterAggregateRow[], readIndex) => {
         const read = plan.reads[readIndex]!;
         for (const row of result) {
           if (row.value === null) continue;
-          const window = plan.windows[read.answerIndex[row.window]!]!;
+          const index = read.answerIndex[row.window]!;
+          const window = plan.windows[index]!;
           const dimensions = Object.fromEntries(query.groupBy.map((key) => [key, row.dimensions[key] ?? '']));
-          rows.push({ windowStartMs: window.startMs, windowEndMs: window.endMs, dimensions, value: row.value, order: JSON.stringify(dimensions) });
+          const order = JSON.stringify(dimensions);
+          const key = `${index}|${order}`;
+          const seen = merged.get(key);
+          if (seen && merge) seen.value = merge(seen.value, row.value);
+          else merged.set(key, { windowStartMs: window.startMs, windowEndMs: window.endMs, dimensions, value: row.value, order });
         }
       });
+      const rows = [...merged.values()];
       rows.sort((a, b) => a.windowStartMs - b.windowStartMs || (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
       const answer: MeterQueryAnswer = {
         fromMs,
@@ -76,6 +85,14 @@ export function createMeterQueryService({ store, limits, now = Date.now }: Meter
     },
   };
 }
+
+/** How values of disjoint parts of a window combine; the other aggregations need one read per window. */
+const combine: Partial<Record<Aggregation, (a: number, b: number) => number>> = {
+  SUM: (a, b) => a + b,
+  COUNT: (a, b) => a + b,
+  MIN: Math.min,
+  MAX: Math.max,
+};
 
 function windowAt(offsets: ZoneOffsets, size: WindowSize, ms: number) {
   const start = windowStart(offsets, size, ms);

@@ -17,13 +17,19 @@ export interface PlanInput {
   retentionStartMs: (granularity: Granularity) => number;
   maxWindows: number;
   maxBuckets: number;
+  /**
+   * The aggregation's window value can be combined from values of disjoint
+   * parts (SUM, COUNT, MIN, MAX): windows are then read as days in the
+   * middle and hours and minutes only at the unaligned edges.
+   */
+  splittable: boolean;
 }
 
-/** One store read: windows answered at one granularity, and where they go in the answer. */
+/** One store read: windows (or parts of windows) at one granularity, and where they go in the answer. */
 export interface PlannedRead {
   granularity: Granularity;
   windows: TimeWindow[];
-  /** `answerIndex[i]` is the index in `QueryPlan.windows` of `windows[i]`. */
+  /** `answerIndex[i]` is the index in `QueryPlan.windows` of `windows[i]`; with splitting, several parts share one. */
   answerIndex: number[];
 }
 
@@ -52,12 +58,14 @@ export function planQuery(input: PlanInput): QueryPlan {
   let buckets = 0;
   windows.forEach((window, index) => {
     const clipped = { fromMs: Math.max(window.startMs, fromMs), toMs: Math.min(window.endMs, toMs) };
-    const granularity = chooseGranularity(clipped, input);
-    buckets += (clipped.toMs - clipped.fromMs) / granularityMs[granularity];
-    let read = byGranularity.get(granularity);
-    if (!read) byGranularity.set(granularity, (read = { granularity, windows: [], answerIndex: [] }));
-    read.windows.push(clipped);
-    read.answerIndex.push(index);
+    const parts: [Granularity, TimeWindow][] = input.splittable ? splitAligned(clipped, input) : [[chooseGranularity(clipped, input), clipped]];
+    for (const [granularity, part] of parts) {
+      buckets += (part.toMs - part.fromMs) / granularityMs[granularity];
+      let read = byGranularity.get(granularity);
+      if (!read) byGranularity.set(granularity, (read = { granularity, windows: [], answerIndex: [] }));
+      read.windows.push(part);
+      read.answerIndex.push(index);
+    }
   });
   if (buckets > input.maxBuckets) {
     throw new TallyError(
@@ -68,6 +76,28 @@ export function planQuery(input: PlanInput): QueryPlan {
     );
   }
   return { windows, reads: [...byGranularity.values()] };
+}
+
+/**
+ * `[from, to)` as its largest day-aligned middle, then hour-aligned parts,
+ * then minutes at the edges. Each part must be retained at its granularity.
+ */
+function splitAligned(window: TimeWindow, input: PlanInput, coarsest = 0): [Granularity, TimeWindow][] {
+  for (let level = coarsest; level < coarsestFirst.length; level++) {
+    const granularity = coarsestFirst[level]!;
+    const size = granularityMs[granularity];
+    const middle = { fromMs: Math.ceil(window.fromMs / size) * size, toMs: Math.floor(window.toMs / size) * size };
+    if (middle.fromMs >= middle.toMs) continue;
+    if (middle.fromMs < input.retentionStartMs(granularity)) return [[chooseGranularity(window, input), window]];
+    const head = { fromMs: window.fromMs, toMs: middle.fromMs };
+    const tail = { fromMs: middle.toMs, toMs: window.toMs };
+    return [
+      ...(head.fromMs < head.toMs ? splitAligned(head, input, level + 1) : []),
+      [granularity, middle] as [Granularity, TimeWindow],
+      ...(tail.fromMs < tail.toMs ? splitAligned(tail, input, level + 1) : []),
+    ];
+  }
+  return [[chooseGranularity(window, input), window]];
 }
 
 function chooseGranularity(window: TimeWindow, input: PlanInput): Granularity {

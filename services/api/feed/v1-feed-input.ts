@@ -8,8 +8,9 @@ export const maxFeedLimit = 100;
 
 /**
  * `GET /api/v1/events` parameters (OpenMeter's listEvents) plus Tally's
- * `hasErrors=true|false`. Times are inclusive bounds; `id` matches part of
- * the event id; `customerId` repeats.
+ * `hasErrors=true|false` and `type` (the exact event type, as v3's
+ * `filter[type]`). Times are inclusive bounds; `id` matches part of the
+ * event id; `customerId` repeats.
  */
 export function parseV1FeedFilter(query: QueryString): FeedFilter {
   const problems = createInputProblems('events query');
@@ -22,6 +23,8 @@ export function parseV1FeedFilter(query: QueryString): FeedFilter {
   if (id) filter.id = id;
   const subject = single(problems, 'subject', query.subject);
   if (subject) filter.subject = subject;
+  const type = single(problems, 'type', query.type);
+  if (type) filter.type = type;
   const customerIds = parseStringList(problems, 'customerId', query.customerId);
   if (customerIds) {
     const bad = customerIds.filter((c) => !ulid.test(c));

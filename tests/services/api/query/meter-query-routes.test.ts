@@ -50,12 +50,31 @@ test('v1 DAY windows in Asia/Kolkata carry +05:30 and, starting at 18:30 UTC, ar
   assert.equal(res.status, 200, res.text);
   const { data } = res.body as { data: { value: number; windowStart: string; windowEnd: string }[] };
   assert.deepEqual(data.map((r) => [r.windowStart.slice(10), r.windowEnd.slice(10), r.value]), [['T00:00:00+05:30', 'T00:00:00+05:30', 5]]);
-  assert.deepEqual(api.store.requests.map((r) => r.granularity), ['minute']);
+  assert.deepEqual(api.store.requests.map((r) => r.granularity).sort(), ['hour', 'minute'], 'SUM: hours inside, minutes at the half-hour edges');
 
   const old = await api.call('GET', '/api/v1/meters/kolkata_days/query?from=2026-04-30T18:30:00Z&to=2026-05-02T18:30:00Z&windowSize=DAY&windowTimeZone=Asia/Kolkata');
   assert.equal(old.status, 400);
   assert.equal(old.headers.get('content-type'), 'application/problem+json');
   assert.match((old.body as { detail: string }).detail, /cannot answer exactly from 2026-05-01T00:00:00\+05:30: .* minute buckets, kept only from/);
+});
+
+test('a range from a past day to now: SUM is read as days, hours and minutes; AVG, which cannot be split, needs one granularity', async () => {
+  const api = app();
+  const nowMinute = Math.floor(Date.now() / 60_000) * 60_000;
+  const from = new Date(Math.floor(nowMinute / 86_400_000) * 86_400_000 - 30 * 86_400_000).toISOString();
+  const to = new Date(nowMinute).toISOString();
+  const facts = [at(from, 1), at(new Date(nowMinute - 90 * 60_000).toISOString(), 2), at(new Date(nowMinute - 60_000).toISOString(), 4), at(to, 8)];
+  await meterWith(api, 'to_now_sum', facts);
+  api.store.requests.length = 0;
+  const sum = await api.call('GET', `/api/v1/meters/to_now_sum/query?from=${from}&to=${to}`);
+  assert.equal(sum.status, 200, sum.text);
+  assert.deepEqual((sum.body as { data: { value: number }[] }).data.map((r) => r.value), [7]);
+  const read = new Set(api.store.requests.map((r) => r.granularity));
+  assert.ok(read.has('day') && read.size === 1 + Number(nowMinute % 86_400_000 >= 3_600_000) + Number(nowMinute % 3_600_000 !== 0), [...read].join());
+  await meterWith(api, 'to_now_avg', facts, 'AVG');
+  const avg = await api.call('GET', `/api/v1/meters/to_now_avg/query?from=${from}&to=${to}`);
+  assert.equal(avg.status, 400);
+  assert.match((avg.body as { detail: string }).detail, /minute buckets, kept only from/);
 });
 
 test('v1 windows across the New York DST change: a 25-hour day and HOUR windows with both offsets', async () => {

@@ -24,12 +24,15 @@ const utc: ZoneOffsetSource = {
   over: () => ({ zone: 'UTC', offsetAt: () => 0 }),
 };
 
+/** IANA zone name -> its offsets; undefined for a zone Intl does not know. */
+export type ZoneOffsetCache = (zone: string) => ZoneOffsetSource | undefined;
+
 /**
  * Offset sources per IANA zone, using Intl only. Formatters are costly to
  * build, so each zone's is built once and kept. Returns undefined for a zone
  * Intl does not know.
  */
-export function createZoneOffsetCache(): (zone: string) => ZoneOffsetSource | undefined {
+export function createZoneOffsetCache(): ZoneOffsetCache {
   const sources = new Map<string, ZoneOffsetSource>();
   return (zone) => {
     if (zone === 'UTC' || zone === 'Etc/UTC') return utc;

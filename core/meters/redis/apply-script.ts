@@ -6,11 +6,11 @@ import type { Redis } from 'ioredis';
  * so an event is either fully counted once or not at all. Every key is built
  * from KEYS[1] (the customer's `{c:<id>}:` base), hence one slot.
  *
- * ARGV: nowMs, dedupeTtlMs, uniqueExactLimit, eventCount, then per event 16
+ * ARGV: nowMs, dedupeTtlMs, uniqueExactLimit, eventCount, then per event 18
  * values: dedupe hour, dedupe expireAt, late (1|0), dedupe field, timeMs,
  * minute key time, minute field, minute expireAt, hour key time, hour field,
  * hour expireAt, day key time, day field, day expireAt, unique minute time,
- * update count; then per update 4 values: op, value, "<meterId>:<gid>",
+ * unique hour time, unique day time, update count; then per update 4 values: op, value, "<meterId>:<gid>",
  * dimensions JSON ("" when already sent in this chunk).
  * A granularity whose key time is "" is past retention and skipped.
  * Returns one character per event: 1 applied, 0 duplicate.
@@ -75,8 +75,8 @@ for e = 1, tonumber(ARGV[4]) do
     if redis.call('EXISTS', dkey) == 0 then fresh[dkey] = dexp
     elseif late then redis.call('PEXPIREAT', dkey, dexp, 'GT') end
   end
-  local n = tonumber(ARGV[i + 15])
-  local j = i + 16
+  local n = tonumber(ARGV[i + 17])
+  local j = i + 18
   if redis.call('HSETNX', dkey, ARGV[i + 3], '') == 1 then
     out[e] = '1'
     local time = ARGV[i + 4]
@@ -91,7 +91,8 @@ for e = 1, tonumber(ARGV[4]) do
         if kt ~= '' then
           local code = g == 0 and 'm' or (g == 1 and 'h' or 'd')
           if op == 'U' then
-            local bt = g == 0 and ARGV[i + 14] or (g == 1 and ARGV[i + 5] or ARGV[i + 8])
+            -- The bucket's own start: a finer granularity's key time is "" once it is past retention.
+            local bt = ARGV[i + 14 + g]
             unique(base .. 'u:' .. mg .. ':' .. code .. ':' .. bt, value, exp)
           else
             local key = base .. 'b:' .. mg .. ':' .. code .. ':' .. kt
@@ -105,7 +106,7 @@ for e = 1, tonumber(ARGV[4]) do
   else
     out[e] = '0'
   end
-  i = i + 16 + n * 4
+  i = i + 18 + n * 4
 end
 for key, expireAt in pairs(fresh) do redis.call('PEXPIREAT', key, expireAt) end
 return table.concat(out)

@@ -3,7 +3,7 @@ import type { Aggregation } from '../meter.js';
 import type { Granularity } from '../meter-query-store.js';
 import type { MeterWriter, WriteItem } from '../meter-writer.js';
 import { defineApplyScript } from './apply-script.js';
-import { customerBase, dimensionsJson, HOUR_MS, LAYOUT, meterCustomersKey, shortHash, timePart } from './bucket-layout.js';
+import { bucketStart, customerBase, dimensionsJson, HOUR_MS, LAYOUT, meterCustomersKey, shortHash, timePart } from './bucket-layout.js';
 
 export interface RedisMeterWriterOptions {
   redis: Redis;
@@ -44,7 +44,8 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
       if (expireAt <= nowMs) args.push('', '', '');
       else args.push(timePart(start), layout.field(timeMs), expireAt);
     }
-    args.push(timePart(timeMs - (timeMs % 60_000)), item.contributions.length);
+    for (const granularity of GRANULARITIES) args.push(timePart(bucketStart(granularity, timeMs)));
+    args.push(item.contributions.length);
   };
 
   return {

@@ -13,7 +13,16 @@ export interface Config {
   redisPrefix: string;
   dataDir: string;
   adminToken: string | undefined;
-  kafka: { brokers: string[]; topic: string; clientId: string; groupId: string } | undefined;
+  kafka:
+    | {
+        brokers: string[];
+        topic: string;
+        clientId: string;
+        groupId: string;
+        /** A group member silent this long is dropped and its partitions reassigned (heartbeats every tenth of it). */
+        sessionTimeoutMs: number;
+      }
+    | undefined;
   stream: {
     key: string;
     group: string;
@@ -113,6 +122,7 @@ export function loadConfig(env: Env = process.env): Config {
             topic: read.string('KAFKA_TOPIC', 'tally-events'),
             clientId: read.string('KAFKA_CLIENT_ID', 'tally'),
             groupId: read.string('KAFKA_GROUP_ID', 'tally-worker'),
+            sessionTimeoutMs: read.int('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
           }
         : undefined,
     stream: {

@@ -2,18 +2,14 @@ import { TallyError } from '../../http/tally-error.js';
 import type { Aggregation } from '../meter.js';
 import type { MeterAggregateRow, MeterQueryStore } from '../meter-query-store.js';
 import type { MeterQuery, MeterQueryAnswer, MeterQueryRow, MeterQueryService } from './meter-query.js';
-import { granularityMs, planQuery } from './plan-query.js';
-import type { ZoneOffsets } from './zone-offsets.js';
-import { windowStart, zoneWindows, type WindowSize } from './zone-windows.js';
+import { resolveRange } from './default-range.js';
+import { planQuery } from './plan-query.js';
 
 export interface MeterQueryServiceDeps {
   store: MeterQueryStore;
   limits: { maxWindows: number; maxBuckets: number };
   now?: () => number;
 }
-
-/** A MONTH window reaches 31 days beyond `from` and `to`; offsets must be known there too. */
-const offsetMarginMs = 33 * 86_400_000;
 
 /**
  * Plans a query (window edges in the zone, granularity per window), reads the
@@ -24,17 +20,7 @@ export function createMeterQueryService({ store, limits, now = Date.now }: Meter
     async query(query) {
       const nowMs = now();
       const retentionStartMs = (granularity: Parameters<MeterQueryStore['retentionStartMs']>[0]) => store.retentionStartMs(granularity, nowMs);
-      const provisionalTo = query.toMs ?? ceilTo(nowMs + 1, granularityMs.day);
-      const provisionalFrom = query.fromMs ?? ceilTo(retentionStartMs('day'), granularityMs.day);
-      const offsets = query.zone.over(Math.min(provisionalFrom, provisionalTo) - offsetMarginMs, Math.max(provisionalFrom, provisionalTo) + offsetMarginMs);
-      let fromMs = provisionalFrom;
-      let toMs = provisionalTo;
-      if (query.windowSize) {
-        // Defaults cover whole windows (all retained history, up to the end of the current one), never partial ones.
-        const size = query.windowSize;
-        if (query.fromMs === undefined && windowStart(offsets, size, fromMs) !== fromMs) fromMs = windowAt(offsets, size, fromMs).endMs;
-        if (query.toMs === undefined) toMs = windowAt(offsets, size, nowMs).endMs;
-      }
+      const { fromMs, toMs, offsets } = resolveRange({ ...query, nowMs, retentionStartMs, maxWindows: limits.maxWindows });
       if (fromMs >= toMs) {
         throw new TallyError('BAD_REQUEST', `from must be before to (from ${new Date(fromMs).toISOString()}, to ${new Date(toMs).toISOString()})`, {
           invalidParameters: [{ field: 'from', rule: 'before_to', reason: 'must be before to', source: 'query' }],
@@ -93,12 +79,3 @@ const combine: Partial<Record<Aggregation, (a: number, b: number) => number>> = 
   MIN: Math.min,
   MAX: Math.max,
 };
-
-function windowAt(offsets: ZoneOffsets, size: WindowSize, ms: number) {
-  const start = windowStart(offsets, size, ms);
-  return zoneWindows(offsets, size, start, start + 1)[0]!;
-}
-
-function ceilTo(ms: number, unit: number): number {
-  return Math.ceil(ms / unit) * unit;
-}

@@ -109,7 +109,8 @@ function chooseGranularity(window: TimeWindow, input: PlanInput): Granularity {
     alignedButExpired ??= granularity;
   }
   const granularity = alignedButExpired ?? 'minute';
-  const oldest = formatZoneTime(input.offsets, input.retentionStartMs(granularity));
+  // In UTC: the zone's offsets are known only around the query's range.
+  const oldest = new Date(input.retentionStartMs(granularity)).toISOString().replace('.000Z', 'Z');
   const start = formatZoneTime(input.offsets, window.fromMs);
   throw new TallyError(
     'BAD_REQUEST',

@@ -4,6 +4,7 @@ SHELL := /bin/bash
 
 TS_SOURCES := $(shell find services core -name '*.ts' 2>/dev/null)
 TEST_FILES = $(shell find tests -name '*.test.ts' | sort)
+CONSOLE_SOURCES := $(shell find console -type f 2>/dev/null)
 
 .PHONY: deps build run test bench clean
 
@@ -16,6 +17,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 deps: build/.system-deps node_modules/.package-lock.json
 
+# The console's end-to-end tests drive Debian's chromium (never a downloaded browser).
+build/.chromium: scripts/system-deps.sh
+	@scripts/system-deps.sh chromium
+	@mkdir -p build && touch $@
+
 build/kafka-mock: tools/kafka-mock/kafka-mock.c build/.system-deps
 	cc -O2 -Wall -o $@ $< -lrdkafka
 
@@ -23,12 +29,18 @@ dist/.built: node_modules/.package-lock.json $(TS_SOURCES) tsconfig.json
 	npx tsc -p tsconfig.json
 	@touch $@
 
-build: deps dist/.built
+# The operator console: type-checked, then bundled by Vite into dist/console (served at /console).
+# After dist/.built: tsc also emits the console modules its tests import; the bundle replaces them.
+dist/console/index.html: dist/.built node_modules/.package-lock.json $(CONSOLE_SOURCES)
+	npx tsc -p console/tsconfig.json
+	npx vite build --config console/vite.config.ts
+
+build: deps dist/.built dist/console/index.html
 
 run: build
 	@scripts/run-local.sh
 
-test: deps build build/kafka-mock
+test: deps build build/kafka-mock build/.chromium
 	node --import tsx --test --test-concurrency=2 $(TEST_FILES)
 
 bench: deps build build/kafka-mock

@@ -19,7 +19,16 @@ export interface Config {
    * an entry's age besides). 0 reads Redis on every request.
    */
   tokenCacheMaxAgeMs: number;
-  kafka: { brokers: string[]; topic: string; clientId: string; groupId: string } | undefined;
+  kafka:
+    | {
+        brokers: string[];
+        topic: string;
+        clientId: string;
+        groupId: string;
+        /** A group member silent this long is dropped and its partitions reassigned (heartbeats every tenth of it). */
+        sessionTimeoutMs: number;
+      }
+    | undefined;
   stream: {
     key: string;
     group: string;
@@ -48,6 +57,30 @@ export interface Config {
     /** How stale the worker's meter and subject caches may be; bounded by a second. */
     cacheMaxAgeMs: number;
   };
+  /** The worker's Redis state: dedupe, buckets, parked events, feed. */
+  materialize: {
+    /** How long a (namespace, source, id) marker is kept; a duplicate within it is skipped. */
+    dedupeTtlMs: number;
+    /** How long buckets are kept, per granularity. */
+    retentionMs: { minute: number; hour: number; day: number };
+    /** UNIQUE_COUNT keeps exact sets up to this many values per bucket, then HyperLogLog. */
+    uniqueCountExactLimit: number;
+    /** Parked events kept per unresolved subject; older ones are dropped (counted, shown in the feed). */
+    parkedMaxPerSubject: number;
+    /** Parked events of a subject not seen for this long are dropped (counted, shown in the feed). */
+    parkedRetentionMs: number;
+    /** Records kept in the events feed (and, separately, in its index of records with errors). */
+    feedMaxRecords: number;
+    /** Events per apply script call; a customer's batch is split into chunks of this size. */
+    applyChunkEvents: number;
+  };
+  /** Bounds on one meter query (beyond them: 400 naming the limit). */
+  query: {
+    /** TALLY_QUERY_MAX_WINDOWS: windows in one answer. */
+    maxWindows: number;
+    /** TALLY_QUERY_MAX_BUCKETS: buckets merged for one answer (fine granularities over long ranges). */
+    maxBuckets: number;
+  };
   limits: {
     maxBodyBytes: number;
     maxEventsPerRequest: number;
@@ -58,7 +91,13 @@ export interface Config {
     /** Bound on reading a request body (slow clients get 408). */
     bodyTimeoutMs: number;
   };
+  console: {
+    /** TALLY_CONSOLE_DIR: the built console (`make build`), served by the API process at /console. */
+    dir: string;
+  };
 }
+
+const DAY_MS = 24 * 3600 * 1000;
 
 type Env = Record<string, string | undefined>;
 
@@ -92,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
             topic: read.string('KAFKA_TOPIC', 'tally-events'),
             clientId: read.string('KAFKA_CLIENT_ID', 'tally'),
             groupId: read.string('KAFKA_GROUP_ID', 'tally-worker'),
+            sessionTimeoutMs: read.int('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
           }
         : undefined,
     stream: {
@@ -112,6 +152,23 @@ export function loadConfig(env: Env = process.env): Config {
       metersFile: env.TALLY_METERS_FILE?.trim() || undefined,
       cacheMaxAgeMs: read.int('TALLY_CACHE_MAX_AGE_MS', 200, 0, 1000),
     },
+    materialize: {
+      dedupeTtlMs: read.int('TALLY_DEDUPE_TTL_SECONDS', 24 * 3600, 60) * 1000,
+      retentionMs: {
+        minute: read.int('TALLY_RETENTION_MINUTE_DAYS', 8, 1, 3660) * DAY_MS,
+        hour: read.int('TALLY_RETENTION_HOUR_DAYS', 400, 1, 3660) * DAY_MS,
+        day: read.int('TALLY_RETENTION_DAY_DAYS', 1830, 1, 36600) * DAY_MS,
+      },
+      uniqueCountExactLimit: read.int('TALLY_UNIQUE_COUNT_EXACT_LIMIT', 1_000, 1, 1_000_000),
+      parkedMaxPerSubject: read.int('TALLY_PARKED_MAX_PER_SUBJECT', 10_000, 1),
+      parkedRetentionMs: read.int('TALLY_PARKED_RETENTION_DAYS', 30, 1, 3660) * DAY_MS,
+      feedMaxRecords: read.int('TALLY_FEED_MAX_RECORDS', 100_000, 100),
+      applyChunkEvents: read.int('TALLY_APPLY_CHUNK_EVENTS', 500, 1, 10_000),
+    },
+    query: {
+      maxWindows: read.int('TALLY_QUERY_MAX_WINDOWS', 3_000, 1, 1_000_000),
+      maxBuckets: read.int('TALLY_QUERY_MAX_BUCKETS', 200_000, 1, 100_000_000),
+    },
     limits: {
       maxBodyBytes: read.int('TALLY_MAX_BODY_BYTES', 5 * 1024 * 1024, 1),
       maxEventsPerRequest: read.int('TALLY_MAX_EVENTS_PER_REQUEST', 10_000, 1),
@@ -119,6 +176,10 @@ export function loadConfig(env: Env = process.env): Config {
       maxEventBytes: read.int('TALLY_MAX_EVENT_BYTES', 64 * 1024, 64),
       publishTimeoutMs: read.int('TALLY_PUBLISH_TIMEOUT_MS', 5_000, 1),
       bodyTimeoutMs: read.int('TALLY_BODY_TIMEOUT_MS', 30_000, 1),
+    },
+    console: {
+      // Relative to the working directory, which is the project root for `make run` and `npx tally`.
+      dir: read.string('TALLY_CONSOLE_DIR', 'dist/console'),
     },
   };
 

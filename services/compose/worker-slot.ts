@@ -1,3 +1,4 @@
+import { tallyWorker } from '../worker/tally-worker.js';
 import type { SubjectsClaimedHook } from '../../core/customers/subject-resolver.js';
 import type { Runtime, RuntimeClients } from './create-runtime.js';
 
@@ -15,8 +16,7 @@ export interface WorkerSlot {
 }
 
 /**
- * The worker of this build. The worker part sets it here (one import, one
- * line); while it is undefined, `tally worker` exits 2 and `tally all`
- * runs ingest and api only.
+ * The worker of this build; were it undefined, `tally worker` would exit 2
+ * and `tally all` would run ingest and api only.
  */
-export const workerSlot: WorkerSlot | undefined = undefined;
+export const workerSlot: WorkerSlot | undefined = tallyWorker;

@@ -1,0 +1,108 @@
+import { useMemo, useState } from 'preact/hooks';
+import { listEvents, messagesOf, type FeedFilters } from '../api/feed.js';
+import type { IngestedEvent } from '../api/types.js';
+import { Link, setQuery } from '../router.js';
+import { useSession } from '../ui/api-context.js';
+import { formatTime } from '../ui/format.js';
+import { Card, Empty, ErrorBanner, PageHeader } from '../ui/page.js';
+import { customerLabel, useCustomers } from '../ui/use-customers.js';
+import { useLoad } from '../ui/use-load.js';
+import { eventKey, replayedEvents } from '../attribution/unattributed-subjects.js';
+import { EventDrawer } from './event-drawer.js';
+import { EventFilterBar } from './event-filter-bar.js';
+
+const refreshMs = 2_000;
+
+function filtersOf(query: URLSearchParams): FeedFilters {
+  return {
+    errorsOnly: query.get('errors') === '1',
+    subject: query.get('subject') ?? undefined,
+    type: query.get('type') ?? undefined,
+    customerId: query.get('customer') ?? undefined,
+    from: query.get('from') ?? undefined,
+    to: query.get('to') ?? undefined,
+  };
+}
+
+/** The live tail of the events feed, newest first, with its validation messages. */
+export function EventsPage({ query }: { query: URLSearchParams }) {
+  const { api } = useSession();
+  const filters = filtersOf(query);
+  const [live, setLive] = useState(true);
+  const [open, setOpen] = useState<IngestedEvent | undefined>();
+  const customers = useCustomers();
+  const events = useLoad(() => listEvents(api, filters), [query.toString()], { refreshMs: live ? refreshMs : undefined });
+  const rows = events.data ?? [];
+  const replayed = useMemo(() => replayedEvents(rows), [rows]);
+
+  return (
+    <>
+      <PageHeader
+        title="Events"
+        subtitle="Every processed event, newest first. Rows with validation messages were not (fully) metered."
+        actions={
+          <>
+            <label class="toggle">
+              <input type="checkbox" checked={live} onChange={(e) => setLive(e.currentTarget.checked)} />
+              <span class={live ? 'live-dot on' : 'live-dot'} /> Live
+            </label>
+            <button type="button" onClick={events.reload}>
+              Refresh
+            </button>
+          </>
+        }
+      />
+      <EventFilterBar filters={filters} customers={customers.data ?? []} onChange={(values) => setQuery(values)} />
+      <ErrorBanner error={events.error} />
+      <Card>
+        <table class="table events-table">
+          <thead>
+            <tr>
+              <th>Event time</th>
+              <th>Subject</th>
+              <th>Type</th>
+              <th>Customer</th>
+              <th>Validation</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((record) => {
+              const messages = messagesOf(record);
+              return (
+                <tr key={`${record.event.source}/${record.event.id}/${record.storedAt}`} class={`clickable ${messages.length ? 'row-error' : ''}`} onClick={() => setOpen(record)}>
+                  <td class="nowrap mono">{formatTime(record.event.time)}</td>
+                  <td class="mono">{record.event.subject}</td>
+                  <td class="mono">{record.event.type}</td>
+                  <td>{record.customerId ? <Link to={`/customers/${record.customerId}`}>{customerLabel(customers.byId.get(record.customerId), record.customerId)}</Link> : <span class="muted">none</span>}</td>
+                  <td>
+                    {messages.length === 0 ? (
+                      <span class="pill pill-ok">ok</span>
+                    ) : (
+                      <ul class="messages">
+                        {messages.map((m) => (
+                          <li key={m}>{m}</li>
+                        ))}
+                        {replayed.has(eventKey(record)) && (
+                          <li>
+                            <span class="pill pill-ok" title="A newer record of this event names its customer">
+                              replayed since
+                            </span>
+                          </li>
+                        )}
+                      </ul>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        {rows.length === 0 && !events.loading && <Empty>No events match these filters{filters.from ? '' : ' in the last 72 hours'}.</Empty>}
+        <footer class="table-footer muted">
+          {rows.length} event{rows.length === 1 ? '' : 's'} shown{live ? ` · refreshing every ${refreshMs / 1000} s` : ' · paused'}
+        </footer>
+      </Card>
+      {open && <EventDrawer record={open} customerName={customerLabel(customers.byId.get(open.customerId ?? ''), open.customerId)} onClose={() => setOpen(undefined)} />}
+    </>
+  );
+}

@@ -1,0 +1,25 @@
+import type { FeedRecord, FeedStore } from '../../core/feed/feed-record.js';
+import { noCustomerMessage, type BatchStep } from './batch-item.js';
+
+/**
+ * One feed record per processed event: applied, parked, or dropped by a
+ * parking bound. Duplicates get none (their first delivery has one).
+ */
+export function createFeedStep({ feed, now = () => new Date() }: { feed: FeedStore; now?: () => Date }): BatchStep {
+  return async (items) => {
+    const storedAt = now().toISOString();
+    const records: FeedRecord[] = [];
+    for (const { record, customerId, evaluation, outcome } of items) {
+      if (outcome === 'duplicate' || outcome === undefined) continue;
+      const validationErrors = outcome === 'parked' ? [noCustomerMessage(record.event.subject), ...evaluation.errors] : evaluation.errors;
+      records.push({
+        event: record.event,
+        ...(customerId === undefined ? {} : { customerId }),
+        validationErrors,
+        ingestedAt: record.ingestedAt,
+        storedAt,
+      });
+    }
+    if (records.length > 0) await feed.append(records);
+  };
+}

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { listEvents, messagesOf, type FeedFilters } from '../api/feed.js';
 import type { IngestedEvent } from '../api/types.js';
 import { Link, setQuery } from '../router.js';
@@ -7,6 +7,7 @@ import { formatTime } from '../ui/format.js';
 import { Card, Empty, ErrorBanner, PageHeader } from '../ui/page.js';
 import { customerLabel, useCustomers } from '../ui/use-customers.js';
 import { useLoad } from '../ui/use-load.js';
+import { eventKey, replayedEvents } from '../attribution/unattributed-subjects.js';
 import { EventDrawer } from './event-drawer.js';
 import { EventFilterBar } from './event-filter-bar.js';
 
@@ -32,6 +33,7 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
   const customers = useCustomers();
   const events = useLoad(() => listEvents(api, filters), [query.toString()], { refreshMs: live ? refreshMs : undefined });
   const rows = events.data ?? [];
+  const replayed = useMemo(() => replayedEvents(rows), [rows]);
 
   return (
     <>
@@ -80,6 +82,13 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
                         {messages.map((m) => (
                           <li key={m}>{m}</li>
                         ))}
+                        {replayed.has(eventKey(record)) && (
+                          <li>
+                            <span class="pill pill-ok" title="A newer record of this event names its customer">
+                              replayed since
+                            </span>
+                          </li>
+                        )}
                       </ul>
                     )}
                   </td>

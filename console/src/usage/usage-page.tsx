@@ -108,7 +108,7 @@ export function UsagePage({ query }: { query: URLSearchParams }) {
             </div>
           </div>
           <Card title="Over time">
-            {rows.length === 0 ? <Empty>No usage in this range.</Empty> : <UsageChart series={series} timeZone={shown.request.timeZone} windowSize={shown.request.windowSize} unit={unitOf(selection.meter)} />}
+            {rows.length === 0 ? <Empty>No usage in this range.</Empty> : <UsageChart series={series} end={shown.request.to} timeZone={shown.request.timeZone} windowSize={shown.request.windowSize} unit={unitOf(selection.meter)} />}
           </Card>
           <UsageTables usage={shown} rows={rows} />
         </>

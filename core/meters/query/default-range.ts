@@ -40,7 +40,7 @@ export function resolveRange(input: RangeInput): ResolvedRange {
 
   const toMs = input.toMs ?? windowAt(offsets, size, nowMs).endMs;
   if (input.fromMs !== undefined) return { fromMs: input.fromMs, toMs, offsets };
-  const earliest = windowStart(offsets, size, toMs - (input.maxWindows - 2) * nominalWindowMs[size]);
+  const earliest = windowStart(offsets, size, Math.max(0, toMs - (input.maxWindows - 2) * nominalWindowMs[size]));
   for (const granularity of ['day', 'hour', 'minute'] as const) {
     const fromMs = Math.max(firstWholeWindow(offsets, size, retentionStartMs(granularity)), earliest);
     if (fromMs % granularityMs[granularity] === 0) return { fromMs, toMs, offsets };

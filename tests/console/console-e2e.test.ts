@@ -126,6 +126,16 @@ test('fix attribution: create the customer in two clicks; the parked events are 
   await shot('06-attribution-fixed');
   const customers = await tally.call('GET', `/api/v1/customers?subject=${subject}`);
   assert.deepEqual(customers.body.items.map((c: { key: string }) => c.key), [subject]);
+
+  // The old errors stay in the feed, each marked as superseded: by its replayed record, or (errors only) by the claim.
+  await nav('Events');
+  await page.waitForSelector(`.events-table tr.row-error .pill:text-is("replayed since") >> nth=${tokens.length - 1}`);
+  assert.equal(await page.locator('.events-table tbody tr').count(), 2 * tokens.length, 'each event: its error, then its replay');
+  await shot('07-events-after-fix');
+  await page.check('input[name=errors]');
+  await page.waitForSelector(`.events-table .pill:text-is("subject claimed by ${subject} since") >> nth=${tokens.length - 1}`);
+  await nav('Fix attribution');
+  await page.waitForSelector(`tr[data-claimed="${subject}"]`);
 });
 
 test('usage: the chart shows the replayed usage, with totals, breakdown and CSV of what is shown', async () => {
@@ -134,7 +144,7 @@ test('usage: the chart shows the replayed usage, with totals, breakdown and CSV 
   const total = tokens.reduce((a, b) => a + b, 0);
   await page.waitForSelector(`[data-testid=usage-total]:text-is("${total}")`);
   await page.waitForSelector('[data-testid=usage-chart] canvas');
-  await shot('07-usage');
+  await shot('08-usage');
 
   await page.selectOption('select[name=groupBy]', 'model');
   await page.waitForSelector('[data-testid=group-totals]');
@@ -145,7 +155,7 @@ test('usage: the chart shows the replayed usage, with totals, breakdown and CSV 
   await page.waitForSelector(`[data-testid=usage-rows] tbody tr >> nth=${tokens.length - 1}`);
   await page.selectOption('select[name=tz]', 'Asia/Kolkata');
   await page.waitForSelector('[data-testid=usage-rows] th:has-text("Asia/Kolkata")');
-  await shot('08-usage-breakdown');
+  await shot('09-usage-breakdown');
 
   const shownRows = await page.locator('[data-testid=usage-rows] tbody tr').count();
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Download CSV")')]);
@@ -160,23 +170,23 @@ test('usage: the chart shows the replayed usage, with totals, breakdown and CSV 
 test('customers: list, view, edit', async () => {
   await nav('Customers');
   await page.waitForSelector(`.table td:has-text("${subject}")`);
-  await shot('09-customers');
+  await shot('10-customers');
   await page.click(`.table a:has-text("${subject}")`);
   await page.waitForSelector('.facts');
   await page.click('button:has-text("Edit")');
   await page.fill('input[name=name]', 'ACME Gateway');
   await page.fill('textarea[name=subjectKeys]', `${subject}\nacme-eu`);
-  await shot('10-customer-edit');
+  await shot('11-customer-edit');
   await page.click('button:has-text("Save changes")');
   await page.waitForSelector('h1:text-is("ACME Gateway")');
   await page.waitForSelector('.chip:text-is("acme-eu")');
-  await shot('11-customer');
+  await shot('12-customer');
 });
 
 test('meters: list, create, view, edit', async () => {
   await nav('Meters');
   await page.waitForSelector('.table a:has-text("LLM tokens")');
-  await shot('12-meters');
+  await shot('13-meters');
   await page.click('button:has-text("New meter")');
   await page.fill('input[name=slug]', 'api_calls');
   await page.selectOption('select[name=aggregation]', 'COUNT');
@@ -185,14 +195,14 @@ test('meters: list, create, view, edit', async () => {
   await page.click('button:has-text("Add dimension")');
   await page.fill('input[aria-label=Dimension]', 'route');
   await page.fill('input[aria-label=JSONPath]', '$.route');
-  await shot('13-meter-new');
+  await shot('14-meter-new');
   await page.click('button:has-text("Create meter")');
   await page.waitForURL(/\/console\/meters\/api_calls$/);
   await page.click('button:has-text("Edit")');
   await page.fill('input[name=name]', 'API calls');
   await page.click('button:has-text("Save changes")');
   await page.waitForSelector('h1:text-is("API calls")');
-  await shot('14-meter');
+  await shot('15-meter');
   assert.equal((await tally.call('GET', '/api/v1/meters/api_calls')).body.groupBy.route, '$.route');
 });
 
@@ -210,7 +220,7 @@ test('a read token views everything and gets a clear message when it tries to ch
   await page.waitForSelector('.banner-error:has-text("Not allowed: this token lacks the \\"admin\\" scope")');
   await page.waitForSelector('.badge:text-is("read-only")');
   expectRefusal = false;
-  await shot('15-read-only');
+  await shot('16-read-only');
   assert.equal((await tally.call('GET', '/api/v1/customers/initech')).status, 404, 'nothing was created');
 });
 

@@ -16,7 +16,7 @@ export function colorOf(index: number): string {
  * ms, the range's end). One series draws as bars (usage per window), several
  * as lines.
  */
-export function UsageChart({ series, end, timeZone, windowSize, unit }: { series: Series; end: number; timeZone: string; windowSize: WindowSize; unit: string }) {
+export function UsageChart({ series, labelOf, end, timeZone, windowSize, unit }: { series: Series; labelOf: (value: string) => string; end: number; timeZone: string; windowSize: WindowSize; unit: string }) {
   const host = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -38,7 +38,7 @@ export function UsageChart({ series, end, timeZone, windowSize, unit }: { series
       series: [
         { label: windowSize.toLowerCase() },
         ...series.groups.map((group, i) => ({
-          label: group.label === '' ? '(none)' : group.label,
+          label: group.label === '' ? '(none)' : labelOf(group.label),
           stroke: colorOf(i),
           width: bars ? 0 : 2,
           fill: bars ? `${colorOf(i)}cc` : `${colorOf(i)}14`,
@@ -56,7 +56,7 @@ export function UsageChart({ series, end, timeZone, windowSize, unit }: { series
       resize.disconnect();
       chart.destroy();
     };
-  }, [series, end, timeZone, windowSize, unit]);
+  }, [series, labelOf, end, timeZone, windowSize, unit]);
 
   return <div class="chart" ref={host} data-testid="usage-chart" />;
 }

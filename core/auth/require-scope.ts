@@ -3,8 +3,9 @@ import { TallyError } from '../http/tally-error.js';
 import type { Principal, RequireScope } from './scope.js';
 import { grants, type TokenStore } from './token-store.js';
 
-// RFC 6750: the scheme (case-insensitive), exactly one space, a b64token; anything else is malformed.
-const bearer = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
+// Exactly `Bearer`, one space, an RFC 6750 b64token. The scheme is matched case-sensitively on purpose:
+// clients differ from what we document only by mistake, and a strict parser leaves nothing to interpret.
+const bearer = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
 
 /**
  * The `requireScope(scope)` every protected route takes. A missing,
@@ -25,10 +26,15 @@ export function createRequireScope({ tokens }: { tokens: TokenStore }): RequireS
 }
 
 async function authenticate(ctx: Context, tokens: TokenStore): Promise<Principal> {
-  const header = ctx.get('authorization');
+  // Node keeps only the first of repeated Authorization headers; which one a proxy or client meant is unknowable.
+  const headers = ctx.req.headersDistinct.authorization ?? [];
+  if (headers.length > 1) throw new TallyError('UNAUTHENTICATED', 'malformed Authorization: the header is sent more than once');
+  const header = headers[0] ?? '';
   if (header === '') throw new TallyError('UNAUTHENTICATED', 'missing Authorization: Bearer <token> header');
   const token = bearer.exec(header)?.[1];
-  if (token === undefined) throw new TallyError('UNAUTHENTICATED', 'malformed Authorization header: expected "Bearer <token>"');
+  if (token === undefined) {
+    throw new TallyError('UNAUTHENTICATED', 'malformed Authorization header: expected "Bearer <token>" (scheme exactly "Bearer", one space, a token without whitespace)');
+  }
   let principal: Principal | undefined;
   try {
     principal = await tokens.authenticate(token);

@@ -20,7 +20,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export async function readBody(req: IncomingMessage, limits: BodyLimits): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (declared > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes);
-  const bytes = await collect(decodedStream(req), limits);
+  // A client that went away before we started reading emits no further events: listeners attached now would wait forever.
+  if (req.destroyed || req.readableAborted) throw notReceived();
+  const bytes = await collect(req, decodedStream(req), limits);
   try {
     return utf8.decode(bytes);
   } catch {
@@ -35,12 +37,19 @@ function decodedStream(req: IncomingMessage): Readable {
   throw new TallyError('UNSUPPORTED_MEDIA_TYPE', `unsupported Content-Encoding "${encoding}": send identity or gzip`);
 }
 
-function collect(stream: Readable, limits: BodyLimits): Promise<Buffer> {
+/**
+ * Collects `stream` (the request, or its inflated form). Settles on the
+ * first of: end, error, the limit, the timeout, or the request closing
+ * before it was complete (client gone), so a dead request never holds a
+ * reader, a timer or the shutdown.
+ */
+function collect(req: IncomingMessage, stream: Readable, limits: BodyLimits): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const finish = (error: TallyError | undefined) => {
       clearTimeout(timer);
+      req.off('close', onClose);
       stream.off('data', onData).off('end', onEnd).off('error', onError);
       if (error) {
         stream.pause();
@@ -55,18 +64,29 @@ function collect(stream: Readable, limits: BodyLimits): Promise<Buffer> {
       else chunks.push(chunk);
     };
     const onEnd = () => finish(undefined);
+    // A complete request also closes; then `end` (of the inflated stream, for gzip) is still to come.
+    const onClose = () => {
+      if (!req.complete) finish(notReceived());
+    };
     const onError = (error: Error) =>
       finish(
         'code' in error && String(error.code).startsWith('Z_')
           ? new TallyError('BAD_REQUEST', 'request body is not valid gzip')
-          : new TallyError('BAD_REQUEST', 'request body was not received completely', { cause: error }),
+          : notReceived(error),
       );
     const timer = setTimeout(
       () => finish(new TallyError('REQUEST_TIMEOUT', `request body not received within ${limits.bodyTimeoutMs} ms`)),
       limits.bodyTimeoutMs,
     );
+    // Nothing else keeps the process alive for a reader: the timer only bounds it.
+    timer.unref();
+    req.on('close', onClose);
     stream.on('data', onData).on('end', onEnd).on('error', onError);
   });
+}
+
+function notReceived(cause?: unknown): TallyError {
+  return new TallyError('BAD_REQUEST', 'request body was not received completely', cause === undefined ? {} : { cause });
 }
 
 function tooLarge(limit: number): TallyError {

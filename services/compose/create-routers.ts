@@ -1,6 +1,8 @@
 import type Router from '@koa/router';
 import { createCustomerRoutes } from '../api/customer-routes.js';
+import { createFeedRoutes } from '../api/feed/feed-routes.js';
 import { createMeterRoutes } from '../api/meter-routes.js';
+import { createMeterQueryRoutes } from '../api/query/meter-query-routes.js';
 import { createTokenRoutes } from '../api/token-routes.js';
 import { createConsoleRoutes } from '../console/console-routes.js';
 import { createOpsRoutes } from '../http/ops-routes.js';
@@ -29,13 +31,15 @@ export function ingestRouters(runtime: Runtime, { ops = true }: RouterOptions = 
 
 /** `tally api`: ops, tokens, meters, customers; one line per router (queries, feed and console add theirs here). */
 export function apiRouters(runtime: Runtime, { ops = true }: RouterOptions = {}): Router[] {
-  const { tokens, meters, customers, requireScope, config } = runtime;
+  const { tokens, meters, customers, queries, zones, feed, requireScope, config } = runtime;
   const { limits } = config;
   return [
     ...(ops ? opsRouters(runtime) : []),
     createTokenRoutes({ tokens, requireScope, limits }),
     createMeterRoutes({ meters, requireScope, limits }),
     createCustomerRoutes({ customers, requireScope, limits }),
+    createMeterQueryRoutes({ meters, customers, queries, zones, requireScope, limits }),
+    createFeedRoutes({ feed, requireScope }),
     createConsoleRoutes({ dir: config.console.dir }),
   ];
 }

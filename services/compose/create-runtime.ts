@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createRedisTokenStore } from '../../core/auth/redis/redis-token-store.js';
+import { createTokenCache, revocationChannel } from '../../core/auth/redis/token-cache.js';
 import { createRequireScope } from '../../core/auth/require-scope.js';
 import type { RequireScope } from '../../core/auth/scope.js';
 import type { TokenStore } from '../../core/auth/token-store.js';
@@ -13,7 +14,13 @@ import { createEventValidator, type EventValidator } from '../../core/events/eve
 import { createHttpMetrics, type HttpMetrics } from '../../core/http/http-metrics.js';
 import { createEventLog } from '../../core/log/create-event-log.js';
 import type { EventLog } from '../../core/log/event-log.js';
+import type { FeedStore } from '../../core/feed/feed-record.js';
+import { createRedisFeedStore } from '../../core/feed/redis/redis-feed-store.js';
 import type { MeterRegistry } from '../../core/meters/meter-registry.js';
+import { createMeterQueryService } from '../../core/meters/query/create-meter-query-service.js';
+import type { MeterQueryService } from '../../core/meters/query/meter-query.js';
+import { createZoneOffsetCache, type ZoneOffsetCache } from '../../core/meters/query/zone-offsets.js';
+import { createRedisMeterStore } from '../../core/meters/redis/redis-meter-store.js';
 import { createRedisMeterRegistry } from '../../core/meters/redis/redis-meter-registry.js';
 import { applyStartupState } from './apply-startup-state.js';
 import { createRedisClient } from './create-redis-client.js';
@@ -35,6 +42,12 @@ export interface Runtime extends RuntimeClients {
   requireScope: RequireScope;
   validator: EventValidator;
   customers: CustomerStore;
+  /** Meter queries over the worker's buckets. */
+  queries: MeterQueryService;
+  /** IANA zone -> offsets, one Intl formatter per zone for the life of the process. */
+  zones: ZoneOffsetCache;
+  /** The events feed the worker writes. */
+  feed: FeedStore;
   /** Flushes the producer, then closes the log and Redis, in that order. Idempotent. */
   close(): Promise<void>;
 }
@@ -71,7 +84,16 @@ export async function createRuntime({ config, logger, createSubjectsClaimedHook,
   const meters = createRedisMeterRegistry({ redis, prefix: config.redisPrefix, cacheMaxAgeMs: config.definitions.cacheMaxAgeMs });
   const clients: RuntimeClients = { config, logger, redis, log, registry, meters };
   const onSubjectsClaimed = createSubjectsClaimedHook?.(clients) ?? noParkedEventReplay;
-  const tokens = createRedisTokenStore({ redis, prefix: config.redisPrefix });
+  const tokenCache =
+    config.tokenCacheMaxAgeMs > 0
+      ? createTokenCache({
+          subscriber: redis.duplicate(),
+          channel: revocationChannel(config.redisPrefix),
+          maxAgeMs: config.tokenCacheMaxAgeMs,
+          maxEntries: 10_000,
+        })
+      : undefined;
+  const tokens = createRedisTokenStore({ redis, prefix: config.redisPrefix, cache: tokenCache });
 
   let closing: Promise<void> | undefined;
   const runtime: Runtime = {
@@ -81,6 +103,12 @@ export async function createRuntime({ config, logger, createSubjectsClaimedHook,
     requireScope: createRequireScope({ tokens }),
     validator: createEventValidator(),
     customers: createRedisCustomerStore({ redis, prefix: config.redisPrefix, onSubjectsClaimed }),
+    queries: createMeterQueryService({
+      store: createRedisMeterStore({ redis, prefix: config.redisPrefix, retentionMs: config.materialize.retentionMs }),
+      limits: config.query,
+    }),
+    zones: createZoneOffsetCache(),
+    feed: createRedisFeedStore({ redis, prefix: config.redisPrefix, maxRecords: config.materialize.feedMaxRecords }),
     close() {
       closing ??= (async () => {
         try {
@@ -88,6 +116,7 @@ export async function createRuntime({ config, logger, createSubjectsClaimedHook,
         } catch (error) {
           logger.warn({ err: error }, 'closing the event log failed');
         }
+        tokenCache?.close();
         await redis.quit().catch(() => redis.disconnect());
       })();
       return closing;

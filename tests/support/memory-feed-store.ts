@@ -6,7 +6,7 @@ export interface MemoryFeedStore extends FeedStore {
   filters: FeedFilter[];
 }
 
-/** FeedStore in memory for unit tests of the feed routes: newest first, cursor = position. */
+/** FeedStore in memory for unit tests of the feed routes: newest first, cursor = position, `[from, to)` like the Redis store. */
 export function createMemoryFeedStore(): MemoryFeedStore {
   const store: MemoryFeedStore = {
     records: [],
@@ -31,9 +31,9 @@ export function createMemoryFeedStore(): MemoryFeedStore {
 function keep(record: FeedRecord, filter: FeedFilter): boolean {
   const { event } = record;
   if (filter.from && event.time < filter.from) return false;
-  if (filter.to && event.time > filter.to) return false;
+  if (filter.to && event.time >= filter.to) return false;
   if (filter.ingestedAtFrom && record.ingestedAt < filter.ingestedAtFrom) return false;
-  if (filter.ingestedAtTo && record.ingestedAt > filter.ingestedAtTo) return false;
+  if (filter.ingestedAtTo && record.ingestedAt >= filter.ingestedAtTo) return false;
   if (filter.id && !event.id.includes(filter.id)) return false;
   if (filter.subject && event.subject !== filter.subject) return false;
   if (filter.type && event.type !== filter.type) return false;

@@ -59,6 +59,8 @@ export function UsagePage({ query }: { query: URLSearchParams }) {
     return toSeries(shown.rows, groupBy, selection.meter.aggregation, windowStarts(from, to, windowSize, timeZone));
   }, [shown]);
   const customer = customers.byId.get(selection.customerId ?? '');
+  const byCustomer = shown?.request.groupBy === 'customer_id';
+  const labelOf = useMemo(() => (value: string) => (byCustomer && customers.byId.has(value) ? customerLabel(customers.byId.get(value)) : value), [byCustomer, customers.byId]);
 
   if (meters.data && meters.data.length === 0) {
     return (
@@ -108,9 +110,9 @@ export function UsagePage({ query }: { query: URLSearchParams }) {
             </div>
           </div>
           <Card title="Over time">
-            {rows.length === 0 ? <Empty>No usage in this range.</Empty> : <UsageChart series={series} timeZone={shown.request.timeZone} windowSize={shown.request.windowSize} unit={unitOf(selection.meter)} />}
+            {rows.length === 0 ? <Empty>No usage in this range.</Empty> : <UsageChart series={series} labelOf={labelOf} end={shown.request.to} timeZone={shown.request.timeZone} windowSize={shown.request.windowSize} unit={unitOf(selection.meter)} />}
           </Card>
-          <UsageTables usage={shown} rows={rows} />
+          <UsageTables usage={shown} rows={rows} labelOf={labelOf} />
         </>
       )}
     </>

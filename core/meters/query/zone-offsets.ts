@@ -2,6 +2,8 @@ const minuteMs = 60_000;
 const dayMs = 86_400_000;
 /** Offset changes (DST, zone reforms) are months apart; sampling weekly cannot step over two of them. */
 const sampleStepMs = 7 * dayMs;
+/** Longer than any retention (plus a month either side): queries beyond it have no data to label. */
+const maxTableSpanMs = 7 * 366 * dayMs;
 
 /** A zone's UTC offset as a function of the instant. */
 export interface ZoneOffsets {
@@ -14,7 +16,7 @@ export interface ZoneOffsets {
 export interface ZoneOffsetSource {
   readonly zone: string;
   offsetAt(utcMs: number): number;
-  /** The offset as a piecewise-constant table over `[fromMs, toMs]`: cheap lookups for many windows. */
+  /** Offsets with a piecewise-constant table over `[fromMs, toMs]`: cheap lookups for many windows. */
   over(fromMs: number, toMs: number): ZoneOffsets;
 }
 
@@ -24,12 +26,15 @@ const utc: ZoneOffsetSource = {
   over: () => ({ zone: 'UTC', offsetAt: () => 0 }),
 };
 
+/** IANA zone name -> its offsets; undefined for a zone Intl does not know. */
+export type ZoneOffsetCache = (zone: string) => ZoneOffsetSource | undefined;
+
 /**
  * Offset sources per IANA zone, using Intl only. Formatters are costly to
  * build, so each zone's is built once and kept. Returns undefined for a zone
  * Intl does not know.
  */
-export function createZoneOffsetCache(): (zone: string) => ZoneOffsetSource | undefined {
+export function createZoneOffsetCache(): ZoneOffsetCache {
   const sources = new Map<string, ZoneOffsetSource>();
   return (zone) => {
     if (zone === 'UTC' || zone === 'Etc/UTC') return utc;
@@ -76,7 +81,10 @@ function createSource(zone: string, formatter: Intl.DateTimeFormat): ZoneOffsetS
     zone,
     offsetAt,
     over(fromMs, toMs) {
-      return { zone, offsetAt: tableLookup(buildTable(offsetAt, fromMs, toMs)) };
+      // Bounded so that an absurd range costs no more than a few hundred samples; outside it, Intl answers directly.
+      const endMs = Math.min(toMs, fromMs + maxTableSpanMs);
+      const lookup = tableLookup(buildTable(offsetAt, fromMs, endMs));
+      return { zone, offsetAt: (utcMs) => (utcMs < fromMs || utcMs > endMs ? offsetAt(utcMs) : lookup(utcMs)) };
     },
   };
 }

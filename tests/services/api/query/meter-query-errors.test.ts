@@ -19,6 +19,8 @@ const badV1: [query: string, detail: RegExp][] = [
   ['from=yesterday&to=2026-05-02T00:00:00Z', /from: must be an RFC 3339 date-time/],
   ['from=2026-05-01&to=2026-05-02T00:00:00Z', /from: must be an RFC 3339 date-time/],
   ['from=2026-05-01T00:00:00Z&to=2026-13-02T00:00:00Z', /to: must be an RFC 3339 date-time/],
+  ['from=0001-01-01T00:00:00Z&to=2026-05-02T00:00:00Z', /from: must not be before 1970-01-01T00:00:00Z/],
+  ['from=2026-05-01T00:00:00Z&to=9999-12-31T00:00:00Z&windowSize=DAY', /more than 100 DAY windows/],
   ['from=2026-05-02T00:00:00Z&to=2026-05-01T00:00:00Z', /from: must be before to/],
   ['from=2026-05-01T00:00:00Z&to=2026-05-01T00:00:00Z', /from: must be before to/],
   [`${range}&windowSize=WEEK`, /windowSize: must be one of MINUTE, HOUR, DAY, MONTH/],
@@ -41,6 +43,13 @@ test('v1: bad queries are 400 problem+json naming the parameter', async () => {
     assert.equal(body.type, 'about:blank');
     assert.match(body.detail, detail, query);
   }
+});
+
+test('an unencoded + of an offset in the query string is still read as the offset', async () => {
+  const api = await ready();
+  const res = await api.call('GET', '/api/v1/meters/tokens/query?from=2026-05-01T05:30:00+05:30&to=2026-05-02T00:00:00Z');
+  assert.equal(res.status, 200, res.text);
+  assert.equal((res.body as { from: string }).from, '2026-05-01T00:00:00Z');
 });
 
 test('v1 POST: a body that is not a MeterQueryRequest is a 400; unknown meters are 404', async () => {

@@ -37,8 +37,11 @@ export function createEventLog({ config, redis, logger }: EventLogDeps): EventLo
   });
 }
 
-/** kafkajs's own default request timeout, which group coordination is designed around. */
-const CONSUMER_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * Long enough for the coordinator to answer SyncGroup during a rebalance, short enough that a fetch
+ * stuck on a broker that went away is retried within seconds.
+ */
+const CONSUMER_REQUEST_TIMEOUT_MS = 10_000;
 
 /** A member of the worker group on the same log; `consumerName` identifies it (stream consumer, Kafka client id). */
 export function createLogConsumer({ consumerName, ...deps }: EventLogDeps & { consumerName: string }): LogConsumer {
@@ -50,7 +53,7 @@ export function createLogConsumer({ consumerName, ...deps }: EventLogDeps & { co
         brokers,
         clientId: `${clientId}-${consumerName}`,
         // Not the publish bound: a group member's SyncGroup is held by the coordinator while the group
-        // rebalances, and timing it out restarts the member, which restarts the rebalance (a livelock).
+        // rebalances, and timing it out (at 1.5 s in tests) restarted the member and the rebalance with it.
         requestTimeoutMs: CONSUMER_REQUEST_TIMEOUT_MS,
         logger,
       }),

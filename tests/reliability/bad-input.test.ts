@@ -6,12 +6,13 @@ import { settledHeapBytes } from '../support/heap.js';
 import { event, post, startIngestHarness, type IngestHarness } from '../support/ingest-harness.js';
 import { rawRequest } from '../support/raw-request.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
+import { soakScale } from '../support/soak.js';
 import { createReliabilitySummary } from '../support/reliability-summary.js';
 import { buildBadInputCases, caseLimits, paths, type BadInputCase, type Tokens } from './bad-input-cases.js';
 
 const summary = createReliabilitySummary('bad-input');
 const cases = buildBadInputCases();
-const rounds = 6;
+const rounds = soakScale(6, 40);
 const heapBound = 48 * 1024 * 1024;
 
 describe('bad input on every ingest path and content type', () => {

@@ -6,6 +6,7 @@ import { decodeEvents, type EventMediaType } from '../../core/events/decode-even
 import { createEventValidator, type IngestApi } from '../../core/events/event-validator.js';
 import { errorStatus } from '../../core/http/error-status.js';
 import { TallyError } from '../../core/http/tally-error.js';
+import { soakScale } from '../support/soak.js';
 import { createReliabilitySummary } from '../support/reliability-summary.js';
 
 const summary = createReliabilitySummary('decoder-fuzz');
@@ -14,7 +15,7 @@ const now = new Date('2026-06-01T00:00:00.000Z');
 const validator = createEventValidator({ now: () => now });
 const mediaTypes: EventMediaType[] = ['application/cloudevents+json', 'application/cloudevents-batch+json', 'application/json'];
 const apis: IngestApi[] = ['v1', 'v3'];
-const numRuns = 1_500;
+const numRuns = soakScale(1_500, 25_000);
 
 type Outcome = { accepted: unknown[] } | { status: number; detail: string };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -8,7 +8,7 @@ import { eventually } from '../support/eventually.js';
 import { startKafkaMock, type KafkaMock } from '../support/kafka-mock.js';
 import { startLoad, type LoadDriver } from '../support/load-driver.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
-import { createReliabilitySummary } from '../support/reliability-summary.js';
+import { createReliabilitySummary, summaryDir } from '../support/reliability-summary.js';
 import { startTallyProcess, type TallyProcess } from '../support/tally-process.js';
 import { assertCountedExactlyOnce, prepareTenant, type Tenant } from './metered-setup.js';
 
@@ -38,6 +38,8 @@ describe('faults over Kafka', () => {
     KAFKA_GROUP_ID: groupId,
     TALLY_PUBLISH_TIMEOUT_MS: '1500',
     TALLY_LOG_FETCH_WAIT_MS: '20',
+    // A rebalance waits for every member up to the session timeout: keep it short, as the load is bounded by the mock's retention.
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
   });
 
   /** Load that runs through `fault`, then on until `afterEvents` more are acknowledged; returns the driver, stopped. */
@@ -69,6 +71,8 @@ describe('faults over Kafka', () => {
   });
   after(async () => {
     summary.write();
+    // The process's own log, for diagnosing a failed run.
+    if (tally) writeFileSync(join(summaryDir, 'kafka-faults-tally.log'), `${tally.output.join('\n')}\n`);
     await tally?.stop(5_000);
     await Promise.all([kafka?.stop(), redis?.stop()]);
     rmSync(dataDir, { recursive: true, force: true });
@@ -91,7 +95,7 @@ describe('faults over Kafka', () => {
         await eventually(() => assert.ok(requestCount(d) >= requestsBefore + 10, 'clients kept sending while the broker was down'), { timeoutMs: 20_000 });
         await kafka.brokerUp(2);
       });
-      const events = await assertCountedExactlyOnce(redis.url, prefix, tenant, driver);
+      const events = await assertCountedExactlyOnce(redis.url, prefix, tenant, driver, 60_000);
       return { acknowledgedEvents: events, requests: JSON.stringify(status(driver)) };
     }));
 
@@ -118,5 +122,26 @@ describe('faults over Kafka', () => {
       assert.equal(driver.outcomes.get('500'), undefined, 'no 500 while Redis was down');
       const events = await assertCountedExactlyOnce(redis.url, prefix, tenant, driver, 60_000);
       return { acknowledgedEvents: events, responses503: driver.outcomes.get('503') ?? 0 };
+    }));
+
+  test('a second worker joins and leaves under load (two rebalances): every 2xx event counted once', () =>
+    summary.track('fault', 'two workers and a rebalance (a second worker joins, then leaves)', async () => {
+      let second: TallyProcess | undefined;
+      const timings: Record<string, number> = {};
+      const { tenant, driver } = await underLoad('rebalance', async (d) => {
+        let started = Date.now();
+        second = await startTallyProcess('worker', env());
+        await second.waitForOutput(/"msg":"worker started"/, 60_000);
+        timings.joinMs = Date.now() - started;
+        const acked = d.acknowledgedTotal();
+        await eventually(() => assert.ok(d.acknowledgedTotal() >= acked + 200, 'load flows with two workers'), { timeoutMs: 30_000 });
+        started = Date.now();
+        const exit = await second.stop(30_000);
+        timings.leaveMs = Date.now() - started;
+        writeFileSync(join(summaryDir, 'kafka-faults-worker2.log'), `${second.output.join('\n')}\n`);
+        assert.equal(exit, 0, 'the second worker leaves cleanly');
+      });
+      const events = await assertCountedExactlyOnce(redis.url, prefix, tenant, driver, 60_000);
+      return { acknowledgedEvents: events, ...timings };
     }));
 });

@@ -4,12 +4,14 @@ import { Redis } from 'ioredis';
 import { eventually } from '../support/eventually.js';
 import { startLoad } from '../support/load-driver.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
+import { soakScale } from '../support/soak.js';
 import { createReliabilitySummary } from '../support/reliability-summary.js';
 import { startTallyProcess, type TallyProcess } from '../support/tally-process.js';
 import { assertCountedExactlyOnce, prepareTenant } from './metered-setup.js';
 
 const summary = createReliabilitySummary('stream-faults');
 const adminToken = `tly_stream_faults_admin_${process.pid}`;
+const kills = soakScale(3, 12);
 
 /** Faults of the embedded setup (Redis Stream log): ingest and worker processes killed and stopped under load. */
 describe('faults over the Redis Stream log', () => {
@@ -53,12 +55,12 @@ describe('faults over the Redis Stream log', () => {
     await redis.stop();
   });
 
-  test('worker SIGKILLed mid-batch three times under load: pending entries are claimed, every 2xx event counted once', () =>
-    summary.track('fault', 'worker SIGKILLed mid-batch 3 times under load (Redis Stream, pending entries claimed)', async () => {
+  test(`worker SIGKILLed mid-batch ${kills} times under load: pending entries are claimed, every 2xx event counted once`, () =>
+    summary.track('fault', `worker SIGKILLed mid-batch ${kills} times under load (Redis Stream, pending entries claimed)`, async () => {
       const tenant = await prepareTenant(api.url, adminToken, 'sigkill');
       const driver = startLoad({ urls, token: ingestToken, subjects: tenant.subjects, eventType: tenant.eventType, runId: `sigkill-${process.pid}`, concurrency: 4 });
       let backlogAtKill = 0;
-      for (let kill = 0; kill < 3; kill++) {
+      for (let kill = 0; kill < kills; kill++) {
         const before = driver.acknowledgedTotal();
         await eventually(() => assert.ok(driver.acknowledgedTotal() >= before + 200, 'load is flowing'), { timeoutMs: 20_000 });
         worker?.signal('SIGKILL');
@@ -70,7 +72,7 @@ describe('faults over the Redis Stream log', () => {
       assert.equal(unacknowledgedBatches, 0);
       const events = await assertCountedExactlyOnce(redis.url, prefix, tenant, driver);
       await eventually(async () => assert.equal(await pendingCount(client, `${prefix}events`), 0, 'nothing left pending'));
-      return { acknowledgedEvents: events, kills: 3, backlogAtKills: backlogAtKill };
+      return { acknowledgedEvents: events, kills, backlogAtKills: backlogAtKill };
     }));
 
   test('ingest SIGTERM under load: it exits cleanly, clients move on, no acknowledged event is lost', () =>

@@ -1,29 +1,25 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Applies a chunk of one customer's events atomically per event: the dedupe
- * marker and every meter update of an event happen in the same script run,
- * so an event is either fully counted once or not at all. Every key is built
- * from KEYS[1] (the customer's `{c:<id>}:` base), hence one slot.
+ * Applies a chunk of events atomically per event: the dedupe marker and every
+ * meter update of an event happen in the same script run, so an event is
+ * either fully counted once or not at all. KEYS are customer bases
+ * (`<prefix>{c:<id>}:`); every key the script touches extends one of them,
+ * so a call that names one customer (or customers of one slot) stays
+ * single-slot on Redis Cluster.
  *
- * ARGV: nowMs, dedupeTtlMs, uniqueExactLimit, eventCount, then per event 18
- * values: dedupe hour, dedupe expireAt, late (1|0), dedupe field, timeMs,
- * minute key time, minute field, minute expireAt, hour key time, hour field,
- * hour expireAt, day key time, day field, day expireAt, unique minute time,
- * unique hour time, unique day time, update count; then per update 4 values: op, value, "<meterId>:<gid>",
- * dimensions JSON ("" when already sent in this chunk).
- * A granularity whose key time is "" is past retention and skipped.
+ * ARGV: uniqueExactLimit, eventCount, then per event 15 values: customer
+ * (index into KEYS), dedupe hour, dedupe expireAt ("" when already set),
+ * dedupe field, timeMs, then key time and field for minute, hour and day ("" key
+ * time: past retention, skipped), then the UNIQUE_COUNT bucket times for
+ * minute, hour and day, then the update count; per update 7 values: op,
+ * value, "<meterId>:<gid>", dimensions JSON ("" when the group is known),
+ * and the expireAt of its minute, hour and day key ("" when already set).
  * Returns one character per event: 1 applied, 0 duplicate.
  */
 const APPLY = `
-local base = KEYS[1]
-local now, ttl, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local seen, fresh = {}, {}
-local function touch(key, expireAt)
-  if seen[key] then return end
-  seen[key] = true
-  if redis.call('EXISTS', key) == 0 then fresh[key] = expireAt end
-end
+local limit = tonumber(ARGV[1])
+local codes = {'m', 'h', 'd'}
 local function unique(key, value, expireAt)
   local kind = redis.call('TYPE', key).ok
   if kind == 'none' then
@@ -65,59 +61,63 @@ local function update(op, key, f, value, time)
   end
 end
 local out = {}
-local i = 5
-for e = 1, tonumber(ARGV[4]) do
-  local dkey = base .. 'd:' .. ARGV[i]
-  local dexp = tonumber(ARGV[i + 1])
-  local late = ARGV[i + 2] == '1'
-  if not seen[dkey] then
-    seen[dkey] = true
-    if redis.call('EXISTS', dkey) == 0 then fresh[dkey] = dexp
-    elseif late then redis.call('PEXPIREAT', dkey, dexp, 'GT') end
-  end
-  local n = tonumber(ARGV[i + 17])
-  local j = i + 18
+-- Expiries and group dimensions come with every event until one is applied; write each once per call.
+local done = {}
+local i = 3
+for e = 1, tonumber(ARGV[2]) do
+  local base = KEYS[tonumber(ARGV[i])]
+  local dkey = base .. 'd:' .. ARGV[i + 1]
+  local n = tonumber(ARGV[i + 14])
   if redis.call('HSETNX', dkey, ARGV[i + 3], '') == 1 then
     out[e] = '1'
+    local dexp = ARGV[i + 2]
+    -- Never shorten: a late event may have pushed this marker hash's expiry further out.
+    if dexp ~= '' and not done[dkey] then
+      done[dkey] = true
+      if redis.call('PEXPIRETIME', dkey) < tonumber(dexp) then redis.call('PEXPIREAT', dkey, dexp) end
+    end
     local time = ARGV[i + 4]
+    local j = i + 15
     for u = 1, n do
       local op, value, mg, dims = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
-      if dims ~= '' then
+      if dims ~= '' and not done[base .. mg] then
+        done[base .. mg] = true
         local sep = string.find(mg, ':', 1, true)
         redis.call('HSETNX', base .. 'g:' .. string.sub(mg, 1, sep - 1), string.sub(mg, sep + 1), dims)
       end
-      for g = 0, 2 do
-        local kt, f, exp = ARGV[i + 5 + g * 3], ARGV[i + 6 + g * 3], ARGV[i + 7 + g * 3]
+      for g = 1, 3 do
+        local kt = ARGV[i + 3 + g * 2]
         if kt ~= '' then
-          local code = g == 0 and 'm' or (g == 1 and 'h' or 'd')
+          local exp = ARGV[j + 3 + g]
           if op == 'U' then
-            -- The bucket's own start: a finer granularity's key time is "" once it is past retention.
-            local bt = ARGV[i + 14 + g]
-            unique(base .. 'u:' .. mg .. ':' .. code .. ':' .. bt, value, exp)
+            unique(base .. 'u:' .. mg .. ':' .. codes[g] .. ':' .. ARGV[i + 10 + g], value, exp)
           else
-            local key = base .. 'b:' .. mg .. ':' .. code .. ':' .. kt
-            touch(key, exp)
-            update(op, key, f, value, time)
+            local key = base .. 'b:' .. mg .. ':' .. codes[g] .. ':' .. kt
+            update(op, key, ARGV[i + 4 + g * 2], value, time)
+            if exp ~= '' and not done[key] then
+              done[key] = true
+              redis.call('PEXPIREAT', key, exp)
+            end
           end
         end
       end
-      j = j + 4
+      j = j + 7
     end
   else
     out[e] = '0'
   end
-  i = i + 18 + n * 4
+  i = i + 15 + n * 7
 end
-for key, expireAt in pairs(fresh) do redis.call('PEXPIREAT', key, expireAt) end
 return table.concat(out)
 `;
 
 export interface ApplyScript {
-  tallyApplyEvents(base: string, ...args: Array<string | number>): Promise<string>;
+  tallyApplyEvents(numberOfKeys: number, ...keysAndArgs: Array<string | number>): Promise<string>;
 }
 
 export function defineApplyScript(redis: Redis): Redis & ApplyScript {
   const scripted = redis as Redis & Partial<ApplyScript>;
-  if (!scripted.tallyApplyEvents) redis.defineCommand('tallyApplyEvents', { numberOfKeys: 1, lua: APPLY });
+  // numberOfKeys is given per call: a call names as many customers as it carries.
+  if (!scripted.tallyApplyEvents) redis.defineCommand('tallyApplyEvents', { lua: APPLY });
   return redis as Redis & ApplyScript;
 }

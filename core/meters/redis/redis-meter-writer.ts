@@ -4,6 +4,7 @@ import type { Granularity } from '../meter-query-store.js';
 import type { MeterWriter, WriteItem } from '../meter-writer.js';
 import { defineApplyScript } from './apply-script.js';
 import { bucketStart, customerBase, dimensionsJson, HOUR_MS, LAYOUT, meterCustomersKey, shortHash, timePart } from './bucket-layout.js';
+import { createWriterCaches } from './writer-caches.js';
 
 export interface RedisMeterWriterOptions {
   redis: Redis;
@@ -11,7 +12,7 @@ export interface RedisMeterWriterOptions {
   dedupeTtlMs: number;
   retentionMs: Record<Granularity, number>;
   uniqueCountExactLimit: number;
-  /** Events per script call; bigger chunks amortize the round trip, smaller ones keep Redis responsive. */
+  /** Events per script call; bigger chunks amortize the call, smaller ones keep Redis responsive. */
   chunkEvents: number;
   now?: () => number;
 }
@@ -19,79 +20,120 @@ export interface RedisMeterWriterOptions {
 const OPS: Record<Aggregation, string> = { SUM: 'S', COUNT: 'C', AVG: 'A', MIN: 'm', MAX: 'M', LATEST: 'L', UNIQUE_COUNT: 'U' };
 const GRANULARITIES: Granularity[] = ['minute', 'hour', 'day'];
 
+interface Call {
+  bases: Map<string, number>;
+  args: Array<string | number>;
+  customers: string[];
+  /** Per event: what to remember once it is known to be applied. */
+  remember: Array<Array<() => void>>;
+}
+
 /**
- * One script call per customer per chunk of events, every call of a batch in
- * one pipeline. Everything derivable from the event time (key names, fields,
- * expiry) is computed here so the script only does the writes.
+ * Chunks of events go to Redis as script calls, every call of a batch in one
+ * pipeline. On a single Redis a call carries events of many customers (the
+ * common case is a handful of events per customer per batch, and the call
+ * itself is the cost); on Redis Cluster each call carries one customer's.
+ * Everything derivable in JS (key names, fields, expiry, whether a key's
+ * expiry or a group's dimensions were already written) is, so the script
+ * only writes.
  */
 export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterWriter {
   const { prefix, dedupeTtlMs, retentionMs, uniqueCountExactLimit, chunkEvents, now = Date.now } = options;
   const redis = defineApplyScript(options.redis);
-  // (meter, customer) pairs already in the meter's customer set; SADD is idempotent, this only saves round trips.
-  const listed = new Set<string>();
+  const perCustomerCalls = (options.redis as { isCluster?: boolean }).isCluster === true;
+  const caches = createWriterCaches();
 
-  const eventArgs = (args: Array<string | number>, item: WriteItem, nowMs: number) => {
+  const pushEvent = (call: Call, customerId: string, item: WriteItem, nowMs: number, pipeline: ReturnType<Redis['pipeline']>) => {
+    const base = customerBase(prefix, customerId);
+    let baseIndex = call.bases.get(base);
+    if (baseIndex === undefined) {
+      baseIndex = call.bases.size + 1;
+      call.bases.set(base, baseIndex);
+    }
+    const { args } = call;
     const { namespace, event } = item.record;
     const timeMs = Date.parse(event.time);
     const hourStart = LAYOUT.minute.keyStart(timeMs);
-    const hourEnd = hourStart + HOUR_MS;
-    args.push(timePart(hourStart), Math.max(hourEnd, nowMs) + dedupeTtlMs, nowMs > hourEnd ? '1' : '0');
+    const dedupeKey = `${base}d:${timePart(hourStart)}`;
+    const dedupeExpireAt = Math.max(hourStart + HOUR_MS, nowMs) + dedupeTtlMs;
+    const remember: Array<() => void> = [() => caches.rememberDedupeExpiry(dedupeKey, dedupeExpireAt)];
+    args.push(baseIndex, timePart(hourStart), caches.dedupeExpiry(dedupeKey, dedupeExpireAt));
     args.push(shortHash(`${namespace}\u0000${event.source}\u0000${event.id}`), timeMs);
+    const keyTimes: string[] = [];
+    const expiries: number[] = [];
     for (const granularity of GRANULARITIES) {
       const layout = LAYOUT[granularity];
       const start = layout.keyStart(timeMs);
       const expireAt = layout.keyEnd(start) + retentionMs[granularity];
-      if (expireAt <= nowMs) args.push('', '', '');
-      else args.push(timePart(start), layout.field(timeMs), expireAt);
+      const keyTime = expireAt <= nowMs ? '' : timePart(start);
+      keyTimes.push(keyTime);
+      expiries.push(expireAt);
+      args.push(keyTime, keyTime === '' ? '' : layout.field(timeMs));
     }
     for (const granularity of GRANULARITIES) args.push(timePart(bucketStart(granularity, timeMs)));
     args.push(item.contributions.length);
+    for (const { meter, dimensions, value } of item.contributions) {
+      const meterGroup = `${meter.id}:${caches.groupId(dimensions, () => shortHash(dimensionsJson(dimensions)))}`;
+      const op = OPS[meter.aggregation];
+      const groupKey = `${base}${meterGroup}`;
+      args.push(op, String(value), meterGroup, caches.knownGroup(groupKey) ? '' : dimensionsJson(dimensions));
+      remember.push(() => caches.rememberGroup(groupKey));
+      GRANULARITIES.forEach((granularity, g) => {
+        const key = `${base}b:${meterGroup}:${LAYOUT[granularity].code}:${keyTimes[g]}`;
+        const expireAt = expiries[g] ?? 0;
+        // UNIQUE_COUNT keys get their expiry when the script creates them.
+        args.push(op === 'U' ? expireAt : caches.bucketExpiry(key, expireAt));
+        if (op !== 'U' && keyTimes[g] !== '') remember.push(() => caches.rememberBucketExpiry(key));
+      });
+      // Before the script in the pipeline: a listed customer without data is harmless, the reverse is not.
+      const listing = `${meter.id}:${customerId}`;
+      if (!caches.listed(listing)) {
+        pipeline.sadd(meterCustomersKey(prefix, meter.id), customerId);
+        remember.push(() => caches.rememberListing(listing));
+      }
+    }
+    call.customers.push(customerId);
+    call.remember.push(remember);
   };
 
   return {
     async write(byCustomer) {
       const nowMs = now();
+      caches.expireOld(nowMs);
       const pipeline = redis.pipeline();
-      const calls: Array<{ customerId: string; count: number }> = [];
+      const calls: Call[] = [];
+      let call: Call | undefined;
       for (const [customerId, items] of byCustomer) {
-        const base = customerBase(prefix, customerId);
-        for (let from = 0; from < items.length; from += chunkEvents) {
-          const chunk = items.slice(from, from + chunkEvents);
-          const args: Array<string | number> = [nowMs, dedupeTtlMs, uniqueCountExactLimit, chunk.length];
-          const sentGroups = new Set<string>();
-          for (const item of chunk) {
-            eventArgs(args, item, nowMs);
-            for (const { meter, dimensions, value } of item.contributions) {
-              const json = dimensionsJson(dimensions);
-              const meterGroup = `${meter.id}:${shortHash(json)}`;
-              const first = !sentGroups.has(meterGroup);
-              if (first) sentGroups.add(meterGroup);
-              args.push(OPS[meter.aggregation], String(value), meterGroup, first ? json : '');
-              const pair = `${meter.id}:${customerId}`;
-              if (!listed.has(pair)) {
-                if (listed.size >= 100_000) listed.clear();
-                listed.add(pair);
-                pipeline.sadd(meterCustomersKey(prefix, meter.id), customerId);
-              }
-            }
+        if (perCustomerCalls) call = undefined;
+        for (const item of items) {
+          if (!call || call.customers.length >= chunkEvents) {
+            call = { bases: new Map(), args: [], customers: [], remember: [] };
+            calls.push(call);
           }
-          (pipeline as unknown as typeof redis).tallyApplyEvents(base, ...args);
-          calls.push({ customerId, count: chunk.length });
+          pushEvent(call, customerId, item, nowMs, pipeline);
         }
+      }
+      for (const { bases, args, customers } of calls) {
+        (pipeline as unknown as typeof redis).tallyApplyEvents(bases.size, ...bases.keys(), uniqueCountExactLimit, customers.length, ...args);
       }
       if (calls.length === 0) return new Map();
       const replies = (await pipeline.exec()) ?? [];
       const failed = replies.find(([error]) => error);
       if (failed) {
-        listed.clear(); // the SADDs of this batch may not have happened
+        caches.clear(); // some of what they remember may not have been written
         throw failed[0];
       }
-      const scriptReplies = replies.filter(([, reply]) => typeof reply === 'string').map(([, reply]) => reply as string);
+      const flags = replies.filter(([, reply]) => typeof reply === 'string').map(([, reply]) => reply as string);
       const result = new Map<string, boolean[]>();
-      calls.forEach(({ customerId }, index) => {
-        const flags = result.get(customerId) ?? [];
-        for (const flag of scriptReplies[index] ?? '') flags.push(flag === '1');
-        result.set(customerId, flags);
+      calls.forEach(({ customers, remember }, c) => {
+        const reply = flags[c] ?? '';
+        customers.forEach((customerId, e) => {
+          const applied = reply[e] === '1';
+          if (applied) for (const note of remember[e] ?? []) note();
+          const list = result.get(customerId) ?? [];
+          list.push(applied);
+          result.set(customerId, list);
+        });
       });
       return result;
     },

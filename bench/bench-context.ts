@@ -10,7 +10,7 @@ export interface BenchContext {
   kafka: KafkaMock;
   adminToken: string;
   /** Ceiling figures of this run, once the ceiling phase ran. */
-  ceiling: { singleRequestsPerSec?: number; batchEventsPerSec?: number };
+  ceiling: { singleRequestsPerSec?: number; batchEventsPerSec?: number; singleCpuMicros?: number; batchCpuMicros?: number };
   record(figure: Figure): void;
   /** Environment of a Tally process on `log`, with a key prefix and topic of its own. */
   tallyEnv(log: LogKind, label: string): Promise<Record<string, string>>;

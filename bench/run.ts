@@ -38,6 +38,7 @@ async function main(options: BenchOptions): Promise<void> {
         REDIS_URL: redis.url,
         TALLY_REDIS_PREFIX: `bench-${runId}-${log}-${label}:`,
         TALLY_ADMIN_TOKEN: adminToken,
+        ...options.tallyEnv,
       };
       if (log === 'kafka') {
         const topic = `bench-${runId}-${label}`;

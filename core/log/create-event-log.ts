@@ -26,6 +26,7 @@ export function createEventLog({ config, redis, logger }: EventLogDeps): EventLo
       lingerMs: log.lingerMs,
       maxBatchRecords: log.maxBatchRecords,
       maxBatchBytes: log.maxBatchBytes,
+      sendLanes: log.sendLanes,
     });
   }
   return createRedisStreamLog({

@@ -1,6 +1,5 @@
 import { TallyError } from '../../http/tally-error.js';
-import type { Aggregation } from '../meter.js';
-import type { MeterAggregateRow, MeterQueryStore } from '../meter-query-store.js';
+import type { MeterQueryStore } from '../meter-query-store.js';
 import type { MeterQuery, MeterQueryAnswer, MeterQueryRow, MeterQueryService } from './meter-query.js';
 import { resolveRange } from './default-range.js';
 import { planQuery } from './plan-query.js';
@@ -12,8 +11,9 @@ export interface MeterQueryServiceDeps {
 }
 
 /**
- * Plans a query (window edges in the zone, granularity per window), reads the
- * store once per granularity in parallel, and orders the rows.
+ * Plans a query (window edges in the zone, each window split into parts of
+ * the coarsest buckets that answer it exactly), reads every part in one
+ * store call that merges the parts of a window, and orders the rows.
  */
 export function createMeterQueryService({ store, limits, now = Date.now }: MeterQueryServiceDeps): MeterQueryService {
   return {
@@ -27,38 +27,22 @@ export function createMeterQueryService({ store, limits, now = Date.now }: Meter
         });
       }
 
-      const splittable = combine[query.meter.aggregation] !== undefined;
-      const plan = planQuery({ fromMs, toMs, windowSize: query.windowSize, offsets, retentionStartMs, splittable, ...limits });
-      const results = await Promise.all(
-        plan.reads.map((read) =>
-          store.aggregate({
-            meter: query.meter,
-            ...(query.customerIds ? { customerIds: query.customerIds } : {}),
-            granularity: read.granularity,
-            windows: read.windows,
-            groupBy: query.groupBy,
-            filters: query.filters,
-          }),
-        ),
-      );
-
-      const merged = new Map<string, MeterQueryRow & { order: string }>();
-      const merge = combine[query.meter.aggregation];
-      results.forEach((result: MeterAggregateRow[], readIndex) => {
-        const read = plan.reads[readIndex]!;
-        for (const row of result) {
-          if (row.value === null) continue;
-          const index = read.answerIndex[row.window]!;
-          const window = plan.windows[index]!;
-          const dimensions = Object.fromEntries(query.groupBy.map((key) => [key, row.dimensions[key] ?? '']));
-          const order = JSON.stringify(dimensions);
-          const key = `${index}|${order}`;
-          const seen = merged.get(key);
-          if (seen && merge) seen.value = merge(seen.value, row.value);
-          else merged.set(key, { windowStartMs: window.startMs, windowEndMs: window.endMs, dimensions, value: row.value, order });
-        }
+      const plan = planQuery({ fromMs, toMs, windowSize: query.windowSize, offsets, retentionStartMs, ...limits });
+      const result = await store.aggregate({
+        meter: query.meter,
+        ...(query.customerIds ? { customerIds: query.customerIds } : {}),
+        granularity: 'minute',
+        windows: plan.parts,
+        groupBy: query.groupBy,
+        filters: query.filters,
       });
-      const rows = [...merged.values()];
+      const rows: (MeterQueryRow & { order: string })[] = [];
+      for (const row of result) {
+        if (row.value === null) continue;
+        const window = plan.windows[row.window]!;
+        const dimensions = Object.fromEntries(query.groupBy.map((key) => [key, row.dimensions[key] ?? '']));
+        rows.push({ windowStartMs: window.startMs, windowEndMs: window.endMs, dimensions, value: row.value, order: JSON.stringify(dimensions) });
+      }
       rows.sort((a, b) => a.windowStartMs - b.windowStartMs || (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
       const answer: MeterQueryAnswer = {
         fromMs,
@@ -71,11 +55,3 @@ export function createMeterQueryService({ store, limits, now = Date.now }: Meter
     },
   };
 }
-
-/** How values of disjoint parts of a window combine; the other aggregations need one read per window. */
-const combine: Partial<Record<Aggregation, (a: number, b: number) => number>> = {
-  SUM: (a, b) => a + b,
-  COUNT: (a, b) => a + b,
-  MIN: Math.min,
-  MAX: Math.max,
-};

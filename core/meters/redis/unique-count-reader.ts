@@ -26,16 +26,17 @@ export async function readUniqueCounts({ redis, prefix, request, groups }: {
   request: MeterAggregateRequest;
   groups: readonly MeterGroup[];
 }): Promise<MeterAggregateRow[]> {
-  const { meter, granularity, windows } = request;
-  const code = LAYOUT[granularity].code;
-  const step = BUCKET_MS[granularity];
+  const { meter, windows } = request;
   const reads: Array<{ rowKey: string; window: number; group: MeterGroup; key: string }> = [];
   const pipeline = redis.pipeline();
   for (const group of groups) {
-    const base = `${customerBase(prefix, group.customerId)}u:${meter.id}:${group.gid}:${code}:`;
-    windows.forEach(({ fromMs, toMs }, window) => {
+    const base = `${customerBase(prefix, group.customerId)}u:${meter.id}:${group.gid}:`;
+    windows.forEach(({ fromMs, toMs, granularity = request.granularity, mergeInto }, index) => {
+      const window = mergeInto ?? index;
+      const code = LAYOUT[granularity].code;
+      const step = BUCKET_MS[granularity];
       for (let start = fromMs; start < toMs; start += step) {
-        const key = base + timePart(start);
+        const key = `${base}${code}:${timePart(start)}`;
         pipeline.smembers(key);
         reads.push({ rowKey: `${window}\u0000${JSON.stringify(group.rowDimensions)}`, window, group, key });
       }

@@ -16,17 +16,16 @@ function plan(zone: string, overrides: Partial<PlanInput> & Pick<PlanInput, 'fro
     retentionStartMs: () => t('2020-01-01T00:00:00Z'),
     maxWindows: 1000,
     maxBuckets: 100_000,
-    splittable: false,
     ...overrides,
   });
 }
 
-/** Each read as `granularity: from..to` per part, for readable expectations. */
+/** Each part as `granularity: from..to -> window`, for readable expectations. */
 function reads(result: ReturnType<typeof planQuery>): string[] {
-  return result.reads.flatMap((read) => read.windows.map((w, i) => `${read.granularity} ${iso(w.fromMs)}..${iso(w.toMs)} -> ${read.answerIndex[i]}`)).sort();
+  return result.parts.map((p) => `${p.granularity} ${iso(p.fromMs)}..${iso(p.toMs)} -> ${p.mergeInto}`).sort();
 }
 
-test('the coarsest granularity on both edges of each window, per window', () => {
+test('whole windows are read at the coarsest granularity on both their edges', () => {
   const utc = plan('UTC', { fromMs: t('2026-05-01T00:00:00Z'), toMs: t('2026-05-03T00:00:00Z'), windowSize: 'DAY' });
   assert.deepEqual(reads(utc), ['day 2026-05-01T00:00..2026-05-02T00:00 -> 0', 'day 2026-05-02T00:00..2026-05-03T00:00 -> 1']);
   const partial = plan('UTC', { fromMs: t('2026-05-01T06:00:00Z'), toMs: t('2026-05-02T00:07:00Z'), windowSize: 'DAY' });
@@ -37,14 +36,14 @@ test('the coarsest granularity on both edges of each window, per window', () => 
   assert.deepEqual(reads(kathmandu), ['minute 2026-05-01T00:15..2026-05-01T01:15 -> 0', 'minute 2026-05-01T01:15..2026-05-01T02:15 -> 1']);
 });
 
-test('splittable aggregations read days in the middle and finer parts only at the edges', () => {
-  const kolkata = plan('Asia/Kolkata', { fromMs: t('2026-04-30T18:30:00Z'), toMs: t('2026-05-01T18:30:00Z'), windowSize: 'DAY', splittable: true });
+test('windows are read as days in the middle and finer parts only at the edges', () => {
+  const kolkata = plan('Asia/Kolkata', { fromMs: t('2026-04-30T18:30:00Z'), toMs: t('2026-05-01T18:30:00Z'), windowSize: 'DAY' });
   assert.deepEqual(reads(kolkata), [
     'hour 2026-04-30T19:00..2026-05-01T18:00 -> 0',
     'minute 2026-04-30T18:30..2026-04-30T19:00 -> 0',
     'minute 2026-05-01T18:00..2026-05-01T18:30 -> 0',
   ]);
-  const month = plan('UTC', { fromMs: t('2026-05-01T10:17:00Z'), toMs: t('2026-05-20T03:00:00Z'), splittable: true });
+  const month = plan('UTC', { fromMs: t('2026-05-01T10:17:00Z'), toMs: t('2026-05-20T03:00:00Z') });
   assert.deepEqual(reads(month), [
     'day 2026-05-02T00:00..2026-05-20T00:00 -> 0',
     'hour 2026-05-01T11:00..2026-05-02T00:00 -> 0',
@@ -62,9 +61,9 @@ test('refusals name the parameter and the reason', () => {
   refused({ fromMs: t('2026-05-01T00:00:01Z'), toMs: t('2026-05-02T00:00:00Z') }, 'from', /from must fall on a whole minute/);
   refused({ fromMs: t('2026-05-01T00:00:00Z'), toMs: t('2026-05-02T00:00:00.500Z') }, 'to', /to must fall on a whole minute/);
   refused({ fromMs: t('2026-05-01T00:00:00Z'), toMs: t('2026-05-02T00:00:00Z'), windowSize: 'MINUTE' }, 'windowSize', /more than 1000 MINUTE windows/);
-  refused({ fromMs: t('2026-05-01T00:01:00Z'), toMs: t('2026-07-01T00:00:00Z'), maxBuckets: 1000 }, 'from', /would merge 87839 buckets, more than the limit of 1000/);
+  refused({ fromMs: t('2026-05-01T00:01:00Z'), toMs: t('2026-07-01T00:00:00Z'), maxBuckets: 100 }, 'from', /would merge 142 buckets, more than the limit of 100/);
   const retention = (g: Granularity) => ({ minute: t('2026-06-01T00:00:00Z'), hour: t('2026-01-01T00:00:00Z'), day: t('2020-01-01T00:00:00Z') })[g];
   refused({ fromMs: t('2026-05-01T00:01:00Z'), toMs: t('2026-05-02T00:00:00Z'), retentionStartMs: retention }, 'from', /minute buckets, kept only from 2026-06-01T00:00:00Z/);
   refused({ fromMs: t('2025-05-01T04:00:00Z'), toMs: t('2025-05-02T04:00:00Z'), retentionStartMs: retention, windowSize: 'DAY' }, 'from', /cannot answer exactly from 2025-05-01T00:00:00-04:00: .*hour buckets, kept only from 2026-01-01T00:00:00Z/, 'America/New_York');
-  assert.equal(plan('UTC', { fromMs: t('2025-05-01T00:00:00Z'), toMs: t('2025-05-02T00:00:00Z'), retentionStartMs: retention }).reads[0]!.granularity, 'day', 'UTC days are still kept');
+  assert.equal(plan('UTC', { fromMs: t('2025-05-01T00:00:00Z'), toMs: t('2025-05-02T00:00:00Z'), retentionStartMs: retention }).parts[0]!.granularity, 'day', 'UTC days are still kept');
 });

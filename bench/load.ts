@@ -3,8 +3,9 @@ import type { NodeProcess } from './node-process.js';
 
 export interface LoadOptions {
   url: string;
-  bodies: readonly string[];
-  contentType: string;
+  /** POST bodies, cycled; none for a GET. */
+  bodies?: readonly string[];
+  contentType?: string;
   token?: string;
   connections: number;
   durationSec: number;
@@ -31,18 +32,18 @@ export interface LoadResult {
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const { bodies } = options;
   let next = 0;
-  const headers: Record<string, string> = { 'content-type': options.contentType };
+  const headers: Record<string, string> = options.contentType ? { 'content-type': options.contentType } : {};
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
     duration: options.durationSec,
-    method: 'POST',
+    method: bodies ? 'POST' : 'GET',
     headers,
     requests: [
       {
         setupRequest: (request) => {
-          request.body = bodies[next++ % bodies.length];
+          if (bodies) request.body = bodies[next++ % bodies.length];
           return request;
         },
       },

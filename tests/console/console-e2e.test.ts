@@ -13,6 +13,11 @@ const consoleIndex = fileURLToPath(new URL('../../dist/console/index.html', impo
 const subject = 'acme-gateway';
 const tokens = [10, 20, 30, 40, 50, 60];
 const models = ['gpt-4o', 'claude', 'gpt-4o', 'claude', 'gpt-4o', 'claude'];
+// A second unknown subject, fixed by adding it to the first one's customer.
+const second = { subject: 'acme-batch', tokens: [5, 7], model: 'gpt-4o' };
+const allEvents = tokens.length + second.tokens.length;
+// Ingested while the events page is open; never attributed.
+const liveSubject = 'live-probe';
 
 let redis: TestRedis;
 let tally: TallyProcess;
@@ -48,7 +53,7 @@ after(async () => {
 const shot = (name: string) => page.screenshot({ path: `${shots}${name}.png`, fullPage: true });
 const nav = (label: string) => page.click(`nav.sidebar a:has(.nav-label:text-is("${label}"))`);
 
-test('setup: a meter, a read token, and events for a subject no customer claims', async () => {
+test('setup: a meter, a read token, and events for two subjects no customer claims', async () => {
   const meter = await tally.call('POST', '/api/v1/meters', {
     slug: 'llm_tokens',
     name: 'LLM tokens',
@@ -61,16 +66,12 @@ test('setup: a meter, a read token, and events for a subject no customer claims'
   const token = await tally.call('POST', '/api/v1/tokens', { name: 'finance', scopes: ['read'] });
   assert.equal(token.status, 201);
   readToken = token.body.token;
-  const now = Date.now();
-  const events = tokens.map((n, i) => ({
-    specversion: '1.0',
-    id: `e2e-${i}`,
-    source: 'gateway-eu',
-    type: 'llm.tokens',
-    subject,
-    time: new Date(now - (i + 1) * 60_000).toISOString(),
-    data: { tokens: n, model: models[i] },
-  }));
+  const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
+  const event = (id: string, eventSubject: string, time: string, data: object) => ({ specversion: '1.0', id, source: 'gateway-eu', type: 'llm.tokens', subject: eventSubject, time, data });
+  const events = [
+    ...tokens.map((n, i) => event(`e2e-${i}`, subject, minutesAgo(i + 1), { tokens: n, model: models[i] })),
+    ...second.tokens.map((n, i) => event(`e2e-batch-${i}`, second.subject, minutesAgo(tokens.length + i + 1), { tokens: String(n), model: second.model })),
+  ];
   const response = await fetch(`${tally.baseUrl}/api/v1/events`, {
     method: 'POST',
     headers: { authorization: `Bearer ${tally.adminToken}`, 'content-type': 'application/cloudevents-batch+json' },
@@ -96,23 +97,36 @@ test('sign-in keeps the token out of the URL and in sessionStorage', async () =>
   assert.equal(await page.evaluate(() => localStorage.length), 0, 'nothing in localStorage');
 });
 
-test('events: the unknown subject shows its validation message; a row opens the raw event', async () => {
+test('events: the live tail shows each error and new arrivals; a row opens the raw event', async () => {
   const row = page.locator(`.events-table tbody tr:has-text("no customer found for event subject: ${subject}")`);
   await row.first().waitFor();
   assert.equal(await row.count(), tokens.length);
   await page.check('input[name=errors]');
-  await page.waitForURL(/errors=1/);
+  await page.waitForSelector('.events-table[data-view="errors=1"]');
   await shot('02-events');
-  await row.first().click();
+
+  // The page refreshes itself: an event ingested now shows up on top, flashed as new.
+  const probe = { specversion: '1.0', id: 'e2e-live', source: 'gateway-eu', type: 'llm.tokens', subject: liveSubject, data: { tokens: 1 } };
+  const sent = await fetch(`${tally.baseUrl}/api/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tally.adminToken}`, 'content-type': 'application/cloudevents+json' },
+    body: JSON.stringify(probe),
+  });
+  assert.equal(sent.status, 204);
+  await page.waitForSelector(`.events-table tbody tr.row-new:first-child:has-text("${liveSubject}")`);
+
+  await page.locator('.events-table tbody tr').first().click();
   const raw = JSON.parse((await page.locator('[data-testid=raw-event]').textContent()) ?? '');
   const [newest] = (await tally.call('GET', '/api/v1/events?limit=1')).body;
   assert.deepEqual(raw, newest.event, 'the first row is the newest record, shown raw');
+  assert.equal(raw.id, probe.id);
   await shot('03-event-raw');
   await page.click('.drawer a:has-text("Fix attribution for")');
-  await page.waitForURL(/\/console\/attribution\?subject=acme-gateway/);
+  await page.waitForURL(`${tally.baseUrl}/console/attribution?subject=${liveSubject}`);
+  await page.waitForSelector(`tr.row-highlight[data-subject="${liveSubject}"]`);
 });
 
-test('fix attribution: create the customer in two clicks; the parked events are replayed', async () => {
+test('fix attribution: create a customer, or add to one, in two clicks; the parked events are replayed', async () => {
   const open = page.locator(`tr[data-subject="${subject}"]`);
   await page.waitForSelector(`tr[data-subject="${subject}"] [data-testid=parked-count]:text-is("${tokens.length}")`);
   await shot('04-attribution');
@@ -127,11 +141,22 @@ test('fix attribution: create the customer in two clicks; the parked events are 
   const customers = await tally.call('GET', `/api/v1/customers?subject=${subject}`);
   assert.deepEqual(customers.body.items.map((c: { key: string }) => c.key), [subject]);
 
+  const other = page.locator(`tr[data-subject="${second.subject}"]`);
+  await page.waitForSelector(`tr[data-subject="${second.subject}"] [data-testid=parked-count]:text-is("${second.tokens.length}")`);
+  await other.locator('button:has-text("Add to customer")').click();
+  await page.waitForSelector('.modal .pick-list');
+  await shot('07-attribution-add');
+  await page.click(`.modal .pick-list button:has-text("${subject}")`);
+  await page.waitForSelector(`tr[data-claimed="${second.subject}"] [data-testid=still-parked]:has-text("all replayed")`);
+  assert.equal(await other.count(), 0, 'the second subject left the list too');
+  const owner = await tally.call('GET', `/api/v1/customers/${subject}`);
+  assert.deepEqual(owner.body.usageAttribution.subjectKeys, [subject, second.subject]);
+
   // The old errors stay in the feed, each marked as superseded: by its replayed record, or (errors only) by the claim.
   await nav('Events');
-  await page.waitForSelector(`.events-table tr.row-error .pill:text-is("replayed since") >> nth=${tokens.length - 1}`);
-  assert.equal(await page.locator('.events-table tbody tr').count(), 2 * tokens.length, 'each event: its error, then its replay');
-  await shot('07-events-after-fix');
+  await page.waitForSelector(`.events-table tr.row-error .pill:text-is("replayed since") >> nth=${allEvents - 1}`);
+  assert.equal(await page.locator('.events-table tbody tr').count(), 2 * allEvents + 1, 'each event: its error, then its replay; and the live probe');
+  await shot('08-events-after-fix');
   await page.check('input[name=errors]');
   await page.waitForSelector(`.events-table .pill:text-is("subject claimed by ${subject} since") >> nth=${tokens.length - 1}`);
   await nav('Fix attribution');
@@ -141,21 +166,21 @@ test('fix attribution: create the customer in two clicks; the parked events are 
 test('usage: the chart shows the replayed usage, with totals, breakdown and CSV of what is shown', async () => {
   await page.click(`tr[data-claimed="${subject}"] a:has-text("View usage")`);
   await page.waitForURL(/\/console\/usage\?customer=/);
-  const total = tokens.reduce((a, b) => a + b, 0);
+  const total = [...tokens, ...second.tokens].reduce((a, b) => a + b, 0);
   await page.waitForSelector(`[data-testid=usage-total]:text-is("${total}")`);
   await page.waitForSelector('[data-testid=usage-chart] canvas');
-  await shot('08-usage');
+  await shot('09-usage');
 
   await page.selectOption('select[name=groupBy]', 'model');
   await page.waitForSelector('[data-testid=group-totals]');
   const groupTotals = await page.locator('[data-testid=group-totals] tbody tr').allTextContents();
-  assert.deepEqual(groupTotals, ['claude120', 'gpt-4o90']);
+  assert.deepEqual(groupTotals, ['claude120', 'gpt-4o102']);
   await page.click('button[name=window-MINUTE]');
   await page.waitForURL(/window=MINUTE/);
-  await page.waitForSelector(`[data-testid=usage-rows] tbody tr >> nth=${tokens.length - 1}`);
+  await page.waitForSelector(`[data-testid=usage-rows] tbody tr >> nth=${allEvents - 1}`);
   await page.selectOption('select[name=tz]', 'Asia/Kolkata');
   await page.waitForSelector('[data-testid=usage-rows] th:has-text("Asia/Kolkata")');
-  await shot('09-usage-breakdown');
+  await shot('10-usage-breakdown');
 
   const shownRows = await page.locator('[data-testid=usage-rows] tbody tr').count();
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Download CSV")')]);
@@ -170,23 +195,23 @@ test('usage: the chart shows the replayed usage, with totals, breakdown and CSV 
 test('customers: list, view, edit', async () => {
   await nav('Customers');
   await page.waitForSelector(`.table td:has-text("${subject}")`);
-  await shot('10-customers');
+  await shot('11-customers');
   await page.click(`.table a:has-text("${subject}")`);
   await page.waitForSelector('.facts');
   await page.click('button:has-text("Edit")');
   await page.fill('input[name=name]', 'ACME Gateway');
   await page.fill('textarea[name=subjectKeys]', `${subject}\nacme-eu`);
-  await shot('11-customer-edit');
+  await shot('12-customer-edit');
   await page.click('button:has-text("Save changes")');
   await page.waitForSelector('h1:text-is("ACME Gateway")');
   await page.waitForSelector('.chip:text-is("acme-eu")');
-  await shot('12-customer');
+  await shot('13-customer');
 });
 
 test('meters: list, create, view, edit', async () => {
   await nav('Meters');
   await page.waitForSelector('.table a:has-text("LLM tokens")');
-  await shot('13-meters');
+  await shot('14-meters');
   await page.click('button:has-text("New meter")');
   await page.fill('input[name=slug]', 'api_calls');
   await page.selectOption('select[name=aggregation]', 'COUNT');
@@ -195,14 +220,14 @@ test('meters: list, create, view, edit', async () => {
   await page.click('button:has-text("Add dimension")');
   await page.fill('input[aria-label=Dimension]', 'route');
   await page.fill('input[aria-label=JSONPath]', '$.route');
-  await shot('14-meter-new');
+  await shot('15-meter-new');
   await page.click('button:has-text("Create meter")');
   await page.waitForURL(/\/console\/meters\/api_calls$/);
   await page.click('button:has-text("Edit")');
   await page.fill('input[name=name]', 'API calls');
   await page.click('button:has-text("Save changes")');
   await page.waitForSelector('h1:text-is("API calls")');
-  await shot('15-meter');
+  await shot('16-meter');
   assert.equal((await tally.call('GET', '/api/v1/meters/api_calls')).body.groupBy.route, '$.route');
 });
 
@@ -220,7 +245,7 @@ test('a read token views everything and gets a clear message when it tries to ch
   await page.waitForSelector('.banner-error:has-text("Not allowed: this token lacks the \\"admin\\" scope")');
   await page.waitForSelector('.badge:text-is("read-only")');
   expectRefusal = false;
-  await shot('16-read-only');
+  await shot('17-read-only');
   assert.equal((await tally.call('GET', '/api/v1/customers/initech')).status, 404, 'nothing was created');
 });
 

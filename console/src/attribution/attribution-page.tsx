@@ -11,7 +11,7 @@ import { useLoad } from '../ui/use-load.js';
 import { AttachSubjectModal, CreateFromSubjectModal } from './fix-subject-modals.js';
 import { ownerOf, stillParked, unattributedSubjects } from './unattributed-subjects.js';
 
-const refreshMs = 2_000;
+const refreshMs = 3_000;
 const maxSubjects = 20;
 
 /** The subjects of the newest errors, each with how many of its events are still parked (one feed read per subject). */

@@ -8,23 +8,27 @@ import type { Redis } from 'ioredis';
  * so a call that names one customer (or customers of one slot) stays
  * single-slot on Redis Cluster.
  *
- * ARGV: uniqueExactLimit, eventCount, then per event 15 values: customer
- * (index into KEYS), dedupe hour, dedupe expireAt ("" when already set),
- * dedupe field, timeMs, then key time and field for minute, hour and day ("" key
- * time: past retention, skipped), then the UNIQUE_COUNT bucket times for
- * minute, hour and day, then the update count; per update 7 values: op,
- * value, "<meterId>:<gid>", dimensions JSON ("" when the group is known),
- * and the expireAt of its minute, hour and day key ("" when already set).
+ * ARGV: uniqueExactLimit, eventCount, groupCount, the groups
+ * ("<meterId>:<gid>"), then per event 12 values: customer (index into KEYS),
+ * dedupe hour, dedupe expireAt ("" when already set), dedupe field, timeMs,
+ * key time and field for minute, hour and day ("" key time: past retention,
+ * skipped), update count; per update 5 values: op, value, group (index),
+ * dimensions JSON ("" when the group is known), expiries ("" when every key's
+ * expiry is set, else "minute,hour,day" expireAts with "" for those set);
+ * UNIQUE_COUNT updates add their minute, hour and day bucket times. Separate
+ * arguments cost Redis less than one string per event split in Lua.
  * Returns one character per event: 1 applied, 0 duplicate.
  */
 const APPLY = `
 local limit = tonumber(ARGV[1])
-local codes = {'m', 'h', 'd'}
+local codes = {':m:', ':h:', ':d:'}
+local groups = {}
+for k = 1, tonumber(ARGV[3]) do groups[k] = ARGV[3 + k] end
 local function unique(key, value, expireAt)
   local kind = redis.call('TYPE', key).ok
   if kind == 'none' then
     redis.call('SADD', key, value)
-    redis.call('PEXPIREAT', key, expireAt)
+    if expireAt ~= '' then redis.call('PEXPIREAT', key, expireAt) end
   elseif kind == 'set' then
     if redis.call('SADD', key, value) == 1 and redis.call('SCARD', key) > limit then
       local members = redis.call('SMEMBERS', key)
@@ -63,36 +67,40 @@ end
 local out = {}
 -- Expiries and group dimensions come with every event until one is applied; write each once per call.
 local done = {}
-local i = 3
+local i = 4 + tonumber(ARGV[3])
 for e = 1, tonumber(ARGV[2]) do
   local base = KEYS[tonumber(ARGV[i])]
   local dkey = base .. 'd:' .. ARGV[i + 1]
-  local n = tonumber(ARGV[i + 14])
-  if redis.call('HSETNX', dkey, ARGV[i + 3], '') == 1 then
-    out[e] = '1'
-    local dexp = ARGV[i + 2]
-    -- Never shorten: a late event may have pushed this marker hash's expiry further out.
-    if dexp ~= '' and not done[dkey] then
-      done[dkey] = true
-      if redis.call('PEXPIRETIME', dkey) < tonumber(dexp) then redis.call('PEXPIREAT', dkey, dexp) end
-    end
-    local time = ARGV[i + 4]
-    local j = i + 15
-    for u = 1, n do
-      local op, value, mg, dims = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
+  local n = tonumber(ARGV[i + 11])
+  local applied = redis.call('HSETNX', dkey, ARGV[i + 3], '') == 1
+  out[e] = applied and '1' or '0'
+  local dexp = ARGV[i + 2]
+  -- Never shorten: a late event may have pushed this marker hash's expiry further out.
+  if applied and dexp ~= '' and not done[dkey] then
+    done[dkey] = true
+    if redis.call('PEXPIRETIME', dkey) < tonumber(dexp) then redis.call('PEXPIREAT', dkey, dexp) end
+  end
+  local time = ARGV[i + 4]
+  local j = i + 12
+  for u = 1, n do
+    local op, value, mg, dims, exps = ARGV[j], ARGV[j + 1], groups[tonumber(ARGV[j + 2])], ARGV[j + 3], ARGV[j + 4]
+    local width = op == 'U' and 8 or 5
+    if applied then
       if dims ~= '' and not done[base .. mg] then
         done[base .. mg] = true
         local sep = string.find(mg, ':', 1, true)
         redis.call('HSETNX', base .. 'g:' .. string.sub(mg, 1, sep - 1), string.sub(mg, sep + 1), dims)
       end
+      local expiry = {}
+      if exps ~= '' then expiry[1], expiry[2], expiry[3] = string.match(exps, '^([^,]*),([^,]*),([^,]*)$') end
       for g = 1, 3 do
         local kt = ARGV[i + 3 + g * 2]
         if kt ~= '' then
-          local exp = ARGV[j + 3 + g]
+          local exp = expiry[g] or ''
           if op == 'U' then
-            unique(base .. 'u:' .. mg .. ':' .. codes[g] .. ':' .. ARGV[i + 10 + g], value, exp)
+            unique(base .. 'u:' .. mg .. codes[g] .. ARGV[j + 4 + g], value, exp)
           else
-            local key = base .. 'b:' .. mg .. ':' .. codes[g] .. ':' .. kt
+            local key = base .. 'b:' .. mg .. codes[g] .. kt
             update(op, key, ARGV[i + 4 + g * 2], value, time)
             if exp ~= '' and not done[key] then
               done[key] = true
@@ -101,12 +109,10 @@ for e = 1, tonumber(ARGV[2]) do
           end
         end
       end
-      j = j + 7
     end
-  else
-    out[e] = '0'
+    j = j + width
   end
-  i = i + 15 + n * 7
+  i = j
 end
 return table.concat(out)
 `;

@@ -22,6 +22,7 @@ const GRANULARITIES: Granularity[] = ['minute', 'hour', 'day'];
 
 interface Call {
   bases: Map<string, number>;
+  groups: Map<string, number>;
   args: Array<string | number>;
   customers: string[];
   /** Per event: what to remember once it is known to be applied. */
@@ -43,22 +44,37 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
   const perCustomerCalls = (options.redis as { isCluster?: boolean }).isCluster === true;
   const caches = createWriterCaches();
 
-  const pushEvent = (call: Call, customerId: string, item: WriteItem, nowMs: number, pipeline: ReturnType<Redis['pipeline']>) => {
-    const base = customerBase(prefix, customerId);
-    let baseIndex = call.bases.get(base);
-    if (baseIndex === undefined) {
-      baseIndex = call.bases.size + 1;
-      call.bases.set(base, baseIndex);
+  const indexIn = (map: Map<string, number>, key: string) => {
+    let index = map.get(key);
+    if (index === undefined) {
+      index = map.size + 1;
+      map.set(key, index);
     }
-    const { args } = call;
+    return index;
+  };
+
+  const groupIdOf = (meterId: string, dimensions: Record<string, string>) => {
+    let key = meterId;
+    for (const name in dimensions) key += `\u0000${name}\u0000${dimensions[name]}`;
+    return caches.groupId(key, () => shortHash(dimensionsJson(dimensions)));
+  };
+
+  const pushEvent = (call: Call, customerId: string, item: WriteItem, nowMs: number, listed: (meterId: string) => void) => {
+    const base = customerBase(prefix, customerId);
     const { namespace, event } = item.record;
     const timeMs = Date.parse(event.time);
     const hourStart = LAYOUT.minute.keyStart(timeMs);
-    const dedupeKey = `${base}d:${timePart(hourStart)}`;
+    const dedupeKey = `${customerId}|${hourStart}`;
     const dedupeExpireAt = Math.max(hourStart + HOUR_MS, nowMs) + dedupeTtlMs;
     const remember: Array<() => void> = [() => caches.rememberDedupeExpiry(dedupeKey, dedupeExpireAt)];
-    args.push(baseIndex, timePart(hourStart), caches.dedupeExpiry(dedupeKey, dedupeExpireAt));
-    args.push(shortHash(`${namespace}\u0000${event.source}\u0000${event.id}`), timeMs);
+    const fields = call.args;
+    fields.push(
+      indexIn(call.bases, base),
+      timePart(hourStart),
+      caches.dedupeExpiry(dedupeKey, dedupeExpireAt),
+      shortHash(`${namespace}\u0000${event.source}\u0000${event.id}`),
+      timeMs,
+    );
     const keyTimes: string[] = [];
     const expiries: number[] = [];
     for (const granularity of GRANULARITIES) {
@@ -68,29 +84,20 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
       const keyTime = expireAt <= nowMs ? '' : timePart(start);
       keyTimes.push(keyTime);
       expiries.push(expireAt);
-      args.push(keyTime, keyTime === '' ? '' : layout.field(timeMs));
+      fields.push(keyTime, keyTime === '' ? '' : layout.field(timeMs));
     }
-    for (const granularity of GRANULARITIES) args.push(timePart(bucketStart(granularity, timeMs)));
-    args.push(item.contributions.length);
+    fields.push(item.contributions.length);
     for (const { meter, dimensions, value } of item.contributions) {
-      const meterGroup = `${meter.id}:${caches.groupId(dimensions, () => shortHash(dimensionsJson(dimensions)))}`;
+      const meterGroup = `${meter.id}:${groupIdOf(meter.id, dimensions)}`;
       const op = OPS[meter.aggregation];
-      const groupKey = `${base}${meterGroup}`;
-      args.push(op, String(value), meterGroup, caches.knownGroup(groupKey) ? '' : dimensionsJson(dimensions));
-      remember.push(() => caches.rememberGroup(groupKey));
-      GRANULARITIES.forEach((granularity, g) => {
-        const key = `${base}b:${meterGroup}:${LAYOUT[granularity].code}:${keyTimes[g]}`;
-        const expireAt = expiries[g] ?? 0;
-        // UNIQUE_COUNT keys get their expiry when the script creates them.
-        args.push(op === 'U' ? expireAt : caches.bucketExpiry(key, expireAt));
-        if (op !== 'U' && keyTimes[g] !== '') remember.push(() => caches.rememberBucketExpiry(key));
-      });
-      // Before the script in the pipeline: a listed customer without data is harmless, the reverse is not.
-      const listing = `${meter.id}:${customerId}`;
-      if (!caches.listed(listing)) {
-        pipeline.sadd(meterCustomersKey(prefix, meter.id), customerId);
-        remember.push(() => caches.rememberListing(listing));
-      }
+      const groupKey = base + meterGroup;
+      const known = caches.group(groupKey);
+      // UNIQUE_COUNT keys get their expiry when the script creates them: always send it.
+      const pending = keyTimes.map((keyTime, g) => (keyTime !== '' && (op === 'U' || known?.expired[g] !== keyTime) ? String(expiries[g]) : ''));
+      fields.push(op, String(value), indexIn(call.groups, meterGroup), known ? '' : dimensionsJson(dimensions), pending.some(Boolean) ? pending.join(',') : '');
+      if (op === 'U') for (const granularity of GRANULARITIES) fields.push(timePart(bucketStart(granularity, timeMs)));
+      if (!known) listed(meter.id);
+      remember.push(() => caches.rememberGroup(groupKey, keyTimes));
     }
     call.customers.push(customerId);
     call.remember.push(remember);
@@ -103,18 +110,27 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
       const pipeline = redis.pipeline();
       const calls: Call[] = [];
       let call: Call | undefined;
+      const listings = new Set<string>();
       for (const [customerId, items] of byCustomer) {
         if (perCustomerCalls) call = undefined;
+        // Before the scripts in the pipeline: a listed customer without data is harmless, the reverse is not.
+        const listed = (meterId: string) => {
+          if (listings.has(`${meterId}:${customerId}`)) return;
+          listings.add(`${meterId}:${customerId}`);
+          pipeline.sadd(meterCustomersKey(prefix, meterId), customerId);
+        };
         for (const item of items) {
           if (!call || call.customers.length >= chunkEvents) {
-            call = { bases: new Map(), args: [], customers: [], remember: [] };
+            call = { bases: new Map(), groups: new Map(), args: [], customers: [], remember: [] };
             calls.push(call);
           }
-          pushEvent(call, customerId, item, nowMs, pipeline);
+          pushEvent(call, customerId, item, nowMs, listed);
         }
       }
-      for (const { bases, args, customers } of calls) {
-        (pipeline as unknown as typeof redis).tallyApplyEvents(bases.size, ...bases.keys(), uniqueCountExactLimit, customers.length, ...args);
+      for (const { bases, groups, args, customers } of calls) {
+        (pipeline as unknown as typeof redis).tallyApplyEvents(
+          bases.size, ...bases.keys(), uniqueCountExactLimit, customers.length, groups.size, ...groups.keys(), ...args,
+        );
       }
       if (calls.length === 0) return new Map();
       const replies = (await pipeline.exec()) ?? [];

@@ -123,25 +123,4 @@ describe('faults over Kafka', () => {
       const events = await assertCountedExactlyOnce(redis.url, prefix, tenant, driver, 60_000);
       return { acknowledgedEvents: events, responses503: driver.outcomes.get('503') ?? 0 };
     }));
-
-  test('a second worker joins and leaves under load (two rebalances): every 2xx event counted once', () =>
-    summary.track('fault', 'two workers and a rebalance (a second worker joins, then leaves)', async () => {
-      let second: TallyProcess | undefined;
-      const timings: Record<string, number> = {};
-      const { tenant, driver } = await underLoad('rebalance', async (d) => {
-        let started = Date.now();
-        second = await startTallyProcess('worker', env());
-        await second.waitForOutput(/"msg":"worker started"/, 60_000);
-        timings.joinMs = Date.now() - started;
-        const acked = d.acknowledgedTotal();
-        await eventually(() => assert.ok(d.acknowledgedTotal() >= acked + 200, 'load flows with two workers'), { timeoutMs: 30_000 });
-        started = Date.now();
-        const exit = await second.stop(30_000);
-        timings.leaveMs = Date.now() - started;
-        writeFileSync(join(summaryDir, 'kafka-faults-worker2.log'), `${second.output.join('\n')}\n`);
-        assert.equal(exit, 0, 'the second worker leaves cleanly');
-      });
-      const events = await assertCountedExactlyOnce(redis.url, prefix, tenant, driver, 60_000);
-      return { acknowledgedEvents: events, ...timings };
-    }));
 });

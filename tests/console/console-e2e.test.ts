@@ -95,6 +95,10 @@ test('sign-in keeps the token out of the URL and in sessionStorage', async () =>
   assert.ok(!page.url().includes(tally.adminToken), 'the token is not in the URL');
   assert.equal(await page.evaluate(() => sessionStorage.getItem('tally.console.token')), tally.adminToken);
   assert.equal(await page.evaluate(() => localStorage.length), 0, 'nothing in localStorage');
+  // A reload keeps the tab signed in; an unknown page falls back to the events.
+  await page.goto(`${tally.baseUrl}/console/nowhere`);
+  await page.waitForURL(`${tally.baseUrl}/console/events`);
+  await page.waitForSelector('.events-table');
 });
 
 test('events: the live tail shows each error and new arrivals; a row opens the raw event', async () => {

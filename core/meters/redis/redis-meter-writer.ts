@@ -3,7 +3,7 @@ import type { Aggregation } from '../meter.js';
 import type { Granularity } from '../meter-query-store.js';
 import type { MeterWriter, WriteItem } from '../meter-writer.js';
 import { defineApplyScript } from './apply-script.js';
-import { bucketStart, customerBase, dimensionsJson, HOUR_MS, LAYOUT, meterCustomersKey, shortHash, timePart } from './bucket-layout.js';
+import { bucketStart, customerBase, dimensionsJson, groupId, HOUR_MS, LAYOUT, meterCustomersKey, shortHash, timePart } from './bucket-layout.js';
 import { createWriterCaches } from './writer-caches.js';
 
 export interface RedisMeterWriterOptions {
@@ -63,7 +63,7 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
   const groupIdOf = (meterId: string, dimensions: Record<string, string>) => {
     let key = meterId;
     for (const name in dimensions) key += `\u0000${name}\u0000${dimensions[name]}`;
-    return caches.groupId(key, () => shortHash(dimensionsJson(dimensions)));
+    return caches.groupId(key, () => groupId(dimensions));
   };
 
   const pushEvent = (call: Call, customerId: string, item: WriteItem, nowMs: number, listed: (meterId: string) => void) => {

@@ -196,10 +196,18 @@ test('usage: the chart shows the replayed usage, with totals, breakdown and CSV 
   assert.match(lines[1] ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:00(\.000)?\+05:30,/, 'windows carry the zone offset');
 });
 
-test('customers: list, view, edit', async () => {
+test('customers: list, search, view, edit', async () => {
   await nav('Customers');
   await page.waitForSelector(`.table td:has-text("${subject}")`);
   await shot('11-customers');
+  await page.selectOption('select[name=by]', 'subject');
+  await page.fill('input[name=q]', 'NOBODY');
+  await page.click('button:has-text("Search")');
+  await page.waitForSelector('.empty:has-text("No customer matches.")');
+  await page.fill('input[name=q]', second.subject.toUpperCase());
+  await page.click('button:has-text("Search")');
+  await page.waitForURL(/by=subject/);
+  await page.waitForSelector(`.table a:has-text("${subject}")`);
   await page.click(`.table a:has-text("${subject}")`);
   await page.waitForSelector('.facts');
   await page.click('button:has-text("Edit")');

@@ -44,7 +44,7 @@ describe('faults over Kafka', () => {
 
   /** Load that runs through `fault`, then on until `afterEvents` more are acknowledged; returns the driver, stopped. */
   const underLoad = async (name: string, fault: (driver: LoadDriver) => Promise<void>, afterEvents = 400): Promise<{ tenant: Tenant; driver: LoadDriver }> => {
-    const tenant = await prepareTenant(tally.url, adminToken, name);
+    const tenant = await prepareTenant(tally.url, adminToken, name, { ingestUrl: tally.url, ingestToken, redisUrl: redis.url, prefix });
     const driver = startLoad({ urls: () => [tally.url], token: ingestToken, subjects: tenant.subjects, eventType: tenant.eventType, runId: `${name}-${process.pid}`, concurrency: 3, pauseMs: 40 });
     await eventually(() => assert.ok(driver.acknowledgedTotal() >= 300, 'load is flowing'), { timeoutMs: 20_000 });
     await fault(driver);
@@ -122,5 +122,26 @@ describe('faults over Kafka', () => {
       assert.equal(driver.outcomes.get('500'), undefined, 'no 500 while Redis was down');
       const events = await assertCountedExactlyOnce(redis.url, prefix, tenant, driver, 60_000);
       return { acknowledgedEvents: events, responses503: driver.outcomes.get('503') ?? 0 };
+    }));
+
+  test('a second worker joins and leaves under load (two rebalances): every 2xx event counted once', () =>
+    summary.track('fault', 'two workers and a rebalance (a second worker joins, then leaves)', async () => {
+      let second: TallyProcess | undefined;
+      const timings: Record<string, number> = {};
+      const { tenant, driver } = await underLoad('rebalance', async (d) => {
+        let started = Date.now();
+        second = await startTallyProcess('worker', env());
+        await second.waitForOutput(/"msg":"worker started"/, 60_000);
+        timings.joinMs = Date.now() - started;
+        const acked = d.acknowledgedTotal();
+        await eventually(() => assert.ok(d.acknowledgedTotal() >= acked + 200, 'load flows with two workers'), { timeoutMs: 30_000 });
+        started = Date.now();
+        const exit = await second.stop(30_000);
+        timings.leaveMs = Date.now() - started;
+        writeFileSync(join(summaryDir, 'kafka-faults-worker2.log'), `${second.output.join('\n')}\n`);
+        assert.equal(exit, 0, 'the second worker leaves cleanly');
+      });
+      const events = await assertCountedExactlyOnce(redis.url, prefix, tenant, driver, 60_000);
+      return { acknowledgedEvents: events, ...timings };
     }));
 });

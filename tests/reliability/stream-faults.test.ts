@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { eventually } from '../support/eventually.js';
 import { startLoad } from '../support/load-driver.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 import { soakScale } from '../support/soak.js';
-import { createReliabilitySummary } from '../support/reliability-summary.js';
+import { createReliabilitySummary, summaryDir } from '../support/reliability-summary.js';
 import { startTallyProcess, type TallyProcess } from '../support/tally-process.js';
 import { assertCountedExactlyOnce, prepareTenant } from './metered-setup.js';
 
@@ -30,6 +32,7 @@ describe('faults over the Redis Stream log', () => {
     TALLY_PUBLISH_TIMEOUT_MS: '2000',
   });
   const urls = () => ingest.map((p) => p.url);
+  const warmUp = () => ({ ingestUrl: ingest[0]!.url, ingestToken, redisUrl: redis.url, prefix });
 
   before(async () => {
     redis = await startRedis();
@@ -48,8 +51,12 @@ describe('faults over the Redis Stream log', () => {
     ingestToken = ((await res.json()) as { token: string }).token;
     assert.ok(ingestToken, 'an ingest token');
   });
+  const retired: TallyProcess[] = [];
   after(async () => {
     summary.write();
+    // Every process's own log, for diagnosing a failed run.
+    const logs = [api, worker, ...ingest, ...retired].filter(Boolean).map((p) => `== ${p!.pid}\n${p!.output.join('\n')}`);
+    writeFileSync(join(summaryDir, 'stream-faults-tally.log'), `${logs.join('\n')}\n`);
     await Promise.all([api, worker, ...ingest].map((p) => p?.stop(5_000)));
     client.disconnect();
     await redis.stop();
@@ -57,7 +64,7 @@ describe('faults over the Redis Stream log', () => {
 
   test(`worker SIGKILLed mid-batch ${kills} times under load: pending entries are claimed, every 2xx event counted once`, () =>
     summary.track('fault', `worker SIGKILLed mid-batch ${kills} times under load (Redis Stream, pending entries claimed)`, async () => {
-      const tenant = await prepareTenant(api.url, adminToken, 'sigkill');
+      const tenant = await prepareTenant(api.url, adminToken, 'sigkill', warmUp());
       const driver = startLoad({ urls, token: ingestToken, subjects: tenant.subjects, eventType: tenant.eventType, runId: `sigkill-${process.pid}`, concurrency: 4 });
       let backlogAtKill = 0;
       for (let kill = 0; kill < kills; kill++) {
@@ -65,6 +72,7 @@ describe('faults over the Redis Stream log', () => {
         await eventually(() => assert.ok(driver.acknowledgedTotal() >= before + 200, 'load is flowing'), { timeoutMs: 20_000 });
         worker?.signal('SIGKILL');
         await worker?.exited;
+        if (worker) retired.push(worker);
         backlogAtKill += await pendingCount(client, `${prefix}events`);
         worker = await startTallyProcess('worker', env());
       }
@@ -77,12 +85,13 @@ describe('faults over the Redis Stream log', () => {
 
   test('ingest SIGTERM under load: it exits cleanly, clients move on, no acknowledged event is lost', () =>
     summary.track('fault', 'ingest SIGTERM under load (in-flight requests finish or fail, none lost)', async () => {
-      const tenant = await prepareTenant(api.url, adminToken, 'sigterm');
+      const tenant = await prepareTenant(api.url, adminToken, 'sigterm', warmUp());
       const driver = startLoad({ urls, token: ingestToken, subjects: tenant.subjects, eventType: tenant.eventType, runId: `sigterm-${process.pid}`, concurrency: 6 });
       await eventually(() => assert.ok(driver.acknowledgedTotal() >= 500, 'load is flowing'), { timeoutMs: 20_000 });
       const stopping = ingest[0]!;
       const exitCode = await stopping.stop(15_000);
       ingest = ingest.slice(1);
+      retired.push(stopping);
       const before = driver.acknowledgedTotal();
       await eventually(() => assert.ok(driver.acknowledgedTotal() >= before + 200, 'load continues on the other ingest'), { timeoutMs: 20_000 });
       const { unacknowledgedBatches } = await driver.stop();
@@ -95,7 +104,7 @@ describe('faults over the Redis Stream log', () => {
 
   test('duplicate storm: acknowledged batches re-sent 10 times each, concurrently, are still counted once', () =>
     summary.track('fault', 'duplicate storm (every batch re-sent 10x concurrently)', async () => {
-      const tenant = await prepareTenant(api.url, adminToken, 'storm');
+      const tenant = await prepareTenant(api.url, adminToken, 'storm', warmUp());
       const driver = startLoad({ urls, token: ingestToken, subjects: tenant.subjects, eventType: tenant.eventType, runId: `storm-${process.pid}`, concurrency: 2 });
       await eventually(() => assert.ok(driver.acknowledgedTotal() >= 600, 'load is flowing'), { timeoutMs: 20_000 });
       await driver.stop();

@@ -5,7 +5,7 @@ import { CustomersPage } from './customers/customers-page.js';
 import { EventsPage } from './events/events-page.js';
 import { Layout } from './layout.js';
 import { MetersPage } from './meters/meters-page.js';
-import { navigate, useRoute } from './router.js';
+import { Redirect, useRoute } from './router.js';
 import { clearToken, loadToken, saveToken } from './session.js';
 import { SignInPage } from './sign-in/sign-in-page.js';
 import { SessionContext, type Session } from './ui/api-context.js';
@@ -69,7 +69,6 @@ function Page({ section, rest, query }: { section: string; rest: string[]; query
     case 'meters':
       return <MetersPage id={rest[0]} mode={rest[1]} />;
     default:
-      navigate('/events', { replace: true });
-      return null;
+      return <Redirect to="/events" />;
   }
 }

@@ -16,6 +16,8 @@ const models = ['gpt-4o', 'claude', 'gpt-4o', 'claude', 'gpt-4o', 'claude'];
 // A second unknown subject, fixed by adding it to the first one's customer.
 const second = { subject: 'acme-batch', tokens: [5, 7], model: 'gpt-4o' };
 const allEvents = tokens.length + second.tokens.length;
+// Ingested while the events page is open; never attributed.
+const liveSubject = 'live-probe';
 
 let redis: TestRedis;
 let tally: TallyProcess;
@@ -93,24 +95,39 @@ test('sign-in keeps the token out of the URL and in sessionStorage', async () =>
   assert.ok(!page.url().includes(tally.adminToken), 'the token is not in the URL');
   assert.equal(await page.evaluate(() => sessionStorage.getItem('tally.console.token')), tally.adminToken);
   assert.equal(await page.evaluate(() => localStorage.length), 0, 'nothing in localStorage');
+  // A reload keeps the tab signed in; an unknown page falls back to the events.
+  await page.goto(`${tally.baseUrl}/console/nowhere`);
+  await page.waitForURL(`${tally.baseUrl}/console/events`);
+  await page.waitForSelector('.events-table');
 });
 
-test('events: the unknown subject shows its validation message; a row opens the raw event', async () => {
+test('events: the live tail shows each error and new arrivals; a row opens the raw event', async () => {
   const row = page.locator(`.events-table tbody tr:has-text("no customer found for event subject: ${subject}")`);
   await row.first().waitFor();
   assert.equal(await row.count(), tokens.length);
   await page.check('input[name=errors]');
-  await page.waitForURL(/errors=1/);
+  await page.waitForSelector('.events-table[data-view="errors=1"]');
   await shot('02-events');
+
+  // The page refreshes itself: an event ingested now shows up on top, flashed as new.
+  const probe = { specversion: '1.0', id: 'e2e-live', source: 'gateway-eu', type: 'llm.tokens', subject: liveSubject, data: { tokens: 1 } };
+  const sent = await fetch(`${tally.baseUrl}/api/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tally.adminToken}`, 'content-type': 'application/cloudevents+json' },
+    body: JSON.stringify(probe),
+  });
+  assert.equal(sent.status, 204);
+  await page.waitForSelector(`.events-table tbody tr.row-new:first-child:has-text("${liveSubject}")`);
+
   await page.locator('.events-table tbody tr').first().click();
   const raw = JSON.parse((await page.locator('[data-testid=raw-event]').textContent()) ?? '');
   const [newest] = (await tally.call('GET', '/api/v1/events?limit=1')).body;
   assert.deepEqual(raw, newest.event, 'the first row is the newest record, shown raw');
+  assert.equal(raw.id, probe.id);
   await shot('03-event-raw');
   await page.click('.drawer a:has-text("Fix attribution for")');
-  // The newest record is one of the second subject's (ingested last).
-  await page.waitForURL(`${tally.baseUrl}/console/attribution?subject=${second.subject}`);
-  await page.waitForSelector(`tr.row-highlight[data-subject="${second.subject}"]`);
+  await page.waitForURL(`${tally.baseUrl}/console/attribution?subject=${liveSubject}`);
+  await page.waitForSelector(`tr.row-highlight[data-subject="${liveSubject}"]`);
 });
 
 test('fix attribution: create a customer, or add to one, in two clicks; the parked events are replayed', async () => {
@@ -142,7 +159,7 @@ test('fix attribution: create a customer, or add to one, in two clicks; the park
   // The old errors stay in the feed, each marked as superseded: by its replayed record, or (errors only) by the claim.
   await nav('Events');
   await page.waitForSelector(`.events-table tr.row-error .pill:text-is("replayed since") >> nth=${allEvents - 1}`);
-  assert.equal(await page.locator('.events-table tbody tr').count(), 2 * allEvents, 'each event: its error, then its replay');
+  assert.equal(await page.locator('.events-table tbody tr').count(), 2 * allEvents + 1, 'each event: its error, then its replay; and the live probe');
   await shot('08-events-after-fix');
   await page.check('input[name=errors]');
   await page.waitForSelector(`.events-table .pill:text-is("subject claimed by ${subject} since") >> nth=${tokens.length - 1}`);
@@ -179,10 +196,18 @@ test('usage: the chart shows the replayed usage, with totals, breakdown and CSV 
   assert.match(lines[1] ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:00(\.000)?\+05:30,/, 'windows carry the zone offset');
 });
 
-test('customers: list, view, edit', async () => {
+test('customers: list, search, view, edit', async () => {
   await nav('Customers');
   await page.waitForSelector(`.table td:has-text("${subject}")`);
   await shot('11-customers');
+  await page.selectOption('select[name=by]', 'subject');
+  await page.fill('input[name=q]', 'NOBODY');
+  await page.click('button:has-text("Search")');
+  await page.waitForSelector('.empty:has-text("No customer matches.")');
+  await page.fill('input[name=q]', second.subject.toUpperCase());
+  await page.click('button:has-text("Search")');
+  await page.waitForURL(/by=subject/);
+  await page.waitForSelector(`.table a:has-text("${subject}")`);
   await page.click(`.table a:has-text("${subject}")`);
   await page.waitForSelector('.facts');
   await page.click('button:has-text("Edit")');

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import { listEvents, messagesOf, unattributedSubject, type FeedFilters } from '../api/feed.js';
 import type { Customer, IngestedEvent } from '../api/types.js';
 import { Link, setQuery } from '../router.js';
@@ -31,9 +31,12 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
   const [live, setLive] = useState(true);
   const [open, setOpen] = useState<IngestedEvent | undefined>();
   const customers = useCustomers();
-  const events = useLoad(() => listEvents(api, filters), [query.toString()], { refreshMs: live ? refreshMs : undefined });
-  const rows = events.data ?? [];
+  const view = query.toString();
+  // Each answer remembers the filters it answers, so a filter change is a fresh view, not a burst of arrivals.
+  const events = useLoad(async () => ({ view, records: await listEvents(api, filters) }), [view], { refreshMs: live ? refreshMs : undefined });
+  const rows = events.data?.records ?? [];
   const replayed = useMemo(() => replayedEvents(rows), [rows]);
+  const arrived = useArrivals(events.data);
 
   return (
     <>
@@ -55,7 +58,7 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
       <EventFilterBar filters={filters} customers={customers.data ?? []} onChange={(values) => setQuery(values)} />
       <ErrorBanner error={events.error} />
       <Card>
-        <table class="table events-table">
+        <table class="table events-table" data-view={events.data?.view}>
           <thead>
             <tr>
               <th>Event time</th>
@@ -69,7 +72,7 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
             {rows.map((record) => {
               const messages = messagesOf(record);
               return (
-                <tr key={`${record.event.source}/${record.event.id}/${record.storedAt}`} class={`clickable ${messages.length ? 'row-error' : ''}`} onClick={() => setOpen(record)}>
+                <tr key={rowKey(record)} class={`clickable ${messages.length ? 'row-error' : ''} ${arrived.has(rowKey(record)) ? 'row-new' : ''}`} onClick={() => setOpen(record)}>
                   <td class="nowrap">
                     <div class="mono">{formatTime(record.event.time)}</div>
                     <div class="muted small" title={`ingested ${formatTime(record.ingestedAt)}`}>
@@ -123,4 +126,19 @@ function ResolvedHint({ replayed, owner }: { replayed: boolean; owner: Customer 
       </span>
     </li>
   );
+}
+
+const rowKey = (record: IngestedEvent) => `${record.event.source}/${record.event.id}/${record.storedAt}`;
+
+/** Rows that arrived with the latest refresh (not on the first load of a filter), so the live tail can flash them. */
+function useArrivals(answer: { view: string; records: IngestedEvent[] } | undefined): Set<string> {
+  const seen = useRef<{ view: string; keys: Set<string> } | undefined>(undefined);
+  return useMemo(() => {
+    if (!answer) return new Set<string>();
+    const { view, records } = answer;
+    const keys = new Set(records.map(rowKey));
+    const before = seen.current?.view === view ? seen.current.keys : undefined;
+    seen.current = { view, keys };
+    return before ? new Set([...keys].filter((k) => !before.has(k))) : new Set<string>();
+  }, [answer]);
 }

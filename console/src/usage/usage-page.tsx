@@ -1,4 +1,4 @@
-import { useMemo } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { windowSizes, type Meter, type WindowSize } from '../api/types.js';
 import { Link, setQuery } from '../router.js';
 import { useSession } from '../ui/api-context.js';
@@ -8,7 +8,7 @@ import { Card, Empty, ErrorBanner, PageHeader } from '../ui/page.js';
 import { customerLabel, useCustomers } from '../ui/use-customers.js';
 import { useLoad } from '../ui/use-load.js';
 import { UsageChart } from './usage-chart.js';
-import { ranges, UsageControls, type RangeId, type UsageSelection } from './usage-controls.js';
+import { dimensionsOf, ranges, UsageControls, type RangeId, type UsageSelection } from './usage-controls.js';
 import { usageCsv } from './usage-csv.js';
 import { loadUsage } from './usage-query.js';
 import { sortRows, toSeries } from './usage-series.js';
@@ -16,18 +16,22 @@ import { UsageTables } from './usage-tables.js';
 import { alignRange, isValidTimeZone, windowStarts } from './zone-time.js';
 
 const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const liveRefreshMs = 10_000;
 
 function selectionOf(query: URLSearchParams, meters: Meter[]): UsageSelection {
   const range = ranges.find((r) => r.id === query.get('range')) ?? ranges[1];
   const window = query.get('window') as WindowSize | null;
   const tz = query.get('tz');
+  const meter = meters.find((m) => m.slug === query.get('meter')) ?? meters[0];
+  const groupBy = query.get('groupBy');
   return {
-    meter: meters.find((m) => m.slug === query.get('meter')) ?? meters[0],
+    meter,
     customerId: query.get('customer') ?? undefined,
     range: range.id as RangeId,
     windowSize: window && windowSizes.includes(window) ? window : range.window,
     timeZone: tz && isValidTimeZone(tz) ? tz : browserZone,
-    groupBy: query.get('groupBy') ?? undefined,
+    // A dimension the meter does not have (a link from another meter) is dropped rather than sent.
+    groupBy: groupBy && meter && dimensionsOf(meter).includes(groupBy) ? groupBy : undefined,
   };
 }
 
@@ -43,13 +47,14 @@ export function UsagePage({ query }: { query: URLSearchParams }) {
   const selection = selectionOf(query, meters.data ?? []);
   const key = `${query.toString()}|${selection.meter?.slug}`;
 
+  const [live, setLive] = useState(false);
   const usage = useLoad(async () => {
     if (!selection.meter) return undefined;
     const rangeMs = ranges.find((r) => r.id === selection.range)!.ms;
     const now = Date.now();
     const { from, to } = alignRange(now - rangeMs, now, selection.windowSize, selection.timeZone);
     return loadUsage(api, { meterSlug: selection.meter.slug, customerId: selection.customerId, windowSize: selection.windowSize, timeZone: selection.timeZone, groupBy: selection.groupBy, from, to });
-  }, [key]);
+  }, [key], { refreshMs: live ? liveRefreshMs : undefined });
 
   const shown = usage.data && selection.meter ? usage.data : undefined;
   const rows = useMemo(() => (shown ? sortRows(shown.rows, shown.request.groupBy) : []), [shown]);
@@ -80,6 +85,10 @@ export function UsagePage({ query }: { query: URLSearchParams }) {
         subtitle={selection.meter ? `${selection.meter.name ?? selection.meter.slug} · ${unitOf(selection.meter)} · ${customer ? customerLabel(customer) : 'all customers'}` : undefined}
         actions={
           <>
+            <label class="toggle" title={`Re-query every ${liveRefreshMs / 1000} s; the range moves with the clock`}>
+              <input type="checkbox" name="live" checked={live} onChange={(e) => setLive(e.currentTarget.checked)} />
+              <span class={live ? 'live-dot on' : 'live-dot'} /> Live
+            </label>
             <button type="button" onClick={usage.reload}>
               Refresh
             </button>

@@ -10,7 +10,7 @@ export interface KafkaConsumerOptions {
   groupId: string;
   /** The broker holds a fetch this long when there is nothing new. */
   fetchWaitMs: number;
-  /** Kafka's session timeout; heartbeats go out every tenth of it (at most every 3 s, kafkajs's default). */
+  /** Kafka's session timeout; heartbeats go out every tenth of it (at most every 3 s), rebalances wait twice it. */
   sessionTimeoutMs?: number;
   logger: Logger;
 }
@@ -43,6 +43,8 @@ export function createKafkaConsumer(options: KafkaConsumerOptions): LogConsumer 
     groupId,
     maxWaitTimeInMs: options.fetchWaitMs,
     sessionTimeout,
+    // How long a rebalance waits for members to rejoin: kafkajs's ratio (60 s to 30 s), scaled with the session.
+    rebalanceTimeout: sessionTimeout * 2,
     heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 10)),
   });
   const admin = kafka.admin();

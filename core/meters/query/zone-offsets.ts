@@ -4,6 +4,8 @@ const dayMs = 86_400_000;
 const sampleStepMs = 7 * dayMs;
 /** Longer than any retention (plus a month either side): queries beyond it have no data to label. */
 const maxTableSpanMs = 7 * 366 * dayMs;
+/** Tables kept per zone (each a few hundred entries at most); then they are rebuilt as needed. */
+const maxTablesPerZone = 16;
 
 /** A zone's UTC offset as a function of the instant. */
 export interface ZoneOffsets {
@@ -67,7 +69,12 @@ function formatterFor(zone: string): Intl.DateTimeFormat | undefined {
   }
 }
 
+function yearStart(ms: number, plusYears: number): number {
+  return Date.UTC(new Date(ms).getUTCFullYear() + plusYears, 0, 1);
+}
+
 function createSource(zone: string, formatter: Intl.DateTimeFormat): ZoneOffsetSource {
+  const tables = new Map<string, (utcMs: number) => number>();
   const offsetAt = (utcMs: number): number => {
     const whole = Math.floor(utcMs / 1000) * 1000;
     const parts: Record<string, number> = {};
@@ -81,10 +88,19 @@ function createSource(zone: string, formatter: Intl.DateTimeFormat): ZoneOffsetS
     zone,
     offsetAt,
     over(fromMs, toMs) {
-      // Bounded so that an absurd range costs no more than a few hundred samples; outside it, Intl answers directly.
-      const endMs = Math.min(toMs, fromMs + maxTableSpanMs);
-      const lookup = tableLookup(buildTable(offsetAt, fromMs, endMs));
-      return { zone, offsetAt: (utcMs) => (utcMs < fromMs || utcMs > endMs ? offsetAt(utcMs) : lookup(utcMs)) };
+      // Whole UTC years, so that queries over similar ranges share one table; bounded so that an absurd
+      // range costs no more than a few hundred samples. Outside the table, Intl answers directly.
+      const startMs = yearStart(fromMs, 0);
+      const endMs = yearStart(Math.min(toMs, fromMs + maxTableSpanMs), 1);
+      const key = `${startMs}:${endMs}`;
+      let lookup = tables.get(key);
+      if (!lookup) {
+        if (tables.size >= maxTablesPerZone) tables.clear();
+        lookup = tableLookup(buildTable(offsetAt, startMs, endMs));
+        tables.set(key, lookup);
+      }
+      const table = lookup;
+      return { zone, offsetAt: (utcMs) => (utcMs < startMs || utcMs > endMs ? offsetAt(utcMs) : table(utcMs)) };
     },
   };
 }

@@ -64,6 +64,7 @@ local function update(op, key, f, value, time)
     end
   end
 end
+local nothing = {}
 local out = {}
 -- Expiries and group dimensions come with every event until one is applied; write each once per call.
 local done = {}
@@ -91,8 +92,8 @@ for e = 1, tonumber(ARGV[2]) do
         local sep = string.find(mg, ':', 1, true)
         redis.call('HSETNX', base .. 'g:' .. string.sub(mg, 1, sep - 1), string.sub(mg, sep + 1), dims)
       end
-      local expiry = {}
-      if exps ~= '' then expiry[1], expiry[2], expiry[3] = string.match(exps, '^([^,]*),([^,]*),([^,]*)$') end
+      local expiry = nothing
+      if exps ~= '' then expiry = { string.match(exps, '^([^,]*),([^,]*),([^,]*)$') } end
       for g = 1, 3 do
         local kt = ARGV[i + 3 + g * 2]
         if kt ~= '' then

@@ -117,7 +117,7 @@ function parseBuckets(hash: Record<string, string> | undefined): Map<number, Rec
 }
 
 /** Runs a pipeline; rejects with the first command error. */
-export async function execAll<T>(pipeline: ReturnType<Redis['pipeline']>): Promise<T[]> {
+async function execAll<T>(pipeline: ReturnType<Redis['pipeline']>): Promise<T[]> {
   const replies = (await pipeline.exec()) ?? [];
   return replies.map(([error, reply]) => {
     if (error) throw error;

@@ -3,7 +3,7 @@ import type { Aggregation } from '../meter.js';
 import type { Granularity } from '../meter-query-store.js';
 import type { MeterWriter, WriteItem } from '../meter-writer.js';
 import { defineApplyScript } from './apply-script.js';
-import { bucketStart, customerBase, dimensionsJson, HOUR_MS, LAYOUT, meterCustomersKey, shortHash, timePart } from './bucket-layout.js';
+import { bucketStart, customerBase, dimensionsJson, groupId, HOUR_MS, LAYOUT, meterCustomersKey, shortHash, timePart } from './bucket-layout.js';
 import { createWriterCaches } from './writer-caches.js';
 
 export interface RedisMeterWriterOptions {
@@ -20,13 +20,20 @@ export interface RedisMeterWriterOptions {
 const OPS: Record<Aggregation, string> = { SUM: 'S', COUNT: 'C', AVG: 'A', MIN: 'm', MAX: 'M', LATEST: 'L', UNIQUE_COUNT: 'U' };
 const GRANULARITIES: Granularity[] = ['minute', 'hour', 'day'];
 
+interface Applied {
+  dedupeKey: string;
+  dedupeExpireAt: number;
+  groupKeys: string[];
+  keyTimes: string[];
+}
+
 interface Call {
   bases: Map<string, number>;
   groups: Map<string, number>;
   args: Array<string | number>;
   customers: string[];
   /** Per event: what to remember once it is known to be applied. */
-  remember: Array<Array<() => void>>;
+  remember: Applied[];
 }
 
 /**
@@ -56,7 +63,7 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
   const groupIdOf = (meterId: string, dimensions: Record<string, string>) => {
     let key = meterId;
     for (const name in dimensions) key += `\u0000${name}\u0000${dimensions[name]}`;
-    return caches.groupId(key, () => shortHash(dimensionsJson(dimensions)));
+    return caches.groupId(key, () => groupId(dimensions));
   };
 
   const pushEvent = (call: Call, customerId: string, item: WriteItem, nowMs: number, listed: (meterId: string) => void) => {
@@ -66,7 +73,7 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
     const hourStart = LAYOUT.minute.keyStart(timeMs);
     const dedupeKey = `${customerId}|${hourStart}`;
     const dedupeExpireAt = Math.max(hourStart + HOUR_MS, nowMs) + dedupeTtlMs;
-    const remember: Array<() => void> = [() => caches.rememberDedupeExpiry(dedupeKey, dedupeExpireAt)];
+    const remember: Applied = { dedupeKey, dedupeExpireAt, groupKeys: [], keyTimes: [] };
     const fields = call.args;
     fields.push(
       indexIn(call.bases, base),
@@ -97,9 +104,10 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
       fields.push(op, String(value), indexIn(call.groups, meterGroup), known ? '' : dimensionsJson(dimensions), pending.some(Boolean) ? pending.join(',') : '');
       if (op === 'U') for (const granularity of GRANULARITIES) fields.push(timePart(bucketStart(granularity, timeMs)));
       if (!known) listed(meter.id);
-      remember.push(() => caches.rememberGroup(groupKey, keyTimes));
+      remember.groupKeys.push(groupKey);
     }
     call.customers.push(customerId);
+    remember.keyTimes = keyTimes;
     call.remember.push(remember);
   };
 
@@ -145,7 +153,11 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
         const reply = flags[c] ?? '';
         customers.forEach((customerId, e) => {
           const applied = reply[e] === '1';
-          if (applied) for (const note of remember[e] ?? []) note();
+          const notes = remember[e];
+          if (applied && notes) {
+            caches.rememberDedupeExpiry(notes.dedupeKey, notes.dedupeExpireAt);
+            for (const groupKey of notes.groupKeys) caches.rememberGroup(groupKey, notes.keyTimes);
+          }
           const list = result.get(customerId) ?? [];
           list.push(applied);
           result.set(customerId, list);

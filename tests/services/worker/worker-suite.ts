@@ -33,7 +33,7 @@ export function runWorkerSuite(name: string, createHarness: () => Promise<Worker
     const bad = usageRecord('acme', { tokens: 'many' });
     const unknownType = usageRecord('globex', {}, { type: 'kong.api_request' });
     await h.publish([...records, bad, unknownType]);
-    await h.startMember('a');
+    const member = await h.startMember('a');
     await h.publish([...records.slice(100), bad]);
     const expected = (subjects: string[]) => records.filter((r) => subjects.includes(r.event.subject)).reduce((sum, r) => sum + Number((r.event.data as { tokens: number }).tokens), 0);
     await eventually(async () => {
@@ -45,6 +45,12 @@ export function runWorkerSuite(name: string, createHarness: () => Promise<Worker
     assert.deepEqual(feed.find((r) => r.event.id === bad.event.id)?.validationErrors, ['invalid event: value cannot be parsed as float64: many']);
     assert.deepEqual(feed.find((r) => r.event.id === unknownType.event.id)?.validationErrors, ['no meter found for event type: kong.api_request']);
     assert.equal(feed.find((r) => r.event.id === records[0]?.event.id)?.customerId, acme);
+    await eventually(async () => {
+      const metrics = await member.registry.metrics();
+      assert.match(metrics, /^tally_worker_events_materialized_total 302$/m, 'materialized counter');
+      assert.match(metrics, /^tally_worker_duplicates_skipped_total 201$/m, 'duplicates counter');
+      assert.match(metrics, /^tally_worker_consumer_lag 0$/m, 'no lag once committed');
+    });
   });
 
   withHarness('a worker that dies after its Redis writes and before its commit counts nothing twice', async (h) => {

@@ -116,3 +116,23 @@ test('security: every query route answers 401 without a token and 403 without th
     assert.equal((await api.call(method, path, { token: api.adminToken, body })).status, 200, `${method} ${path}`);
   }
 });
+
+test('fuzz: any mix of parameters and junk values is answered with 200 or a 4xx problem, never a 5xx', async () => {
+  const api = await ready();
+  const names = ['from', 'to', 'windowSize', 'windowTimeZone', 'subject', 'filterCustomerId', 'groupBy', 'filterGroupBy[model]', 'filterGroupBy[x]', 'advancedMeterGroupByFilters', 'clientId', 'filterGroupBy[]', 'groupBy[]'];
+  const values = ['', 'x', 'DAY', 'MONTH', 'UTC', 'Asia/Kolkata', '2026-05-01T00:00:00Z', '2026-05-01T00:00:00+05:30', '2026-05-01T00:00:30Z', '9999-12-31T23:59:00Z', '{"model":{"$eq":"a"}}', '{"model":5}', '[]', 'null', '%', '\u0000', 'model', 'subject', '__proto__'];
+  const bodyValues: unknown[] = [null, 1, 'x', [], {}, ['a'], { a: ['b'] }, '2026-05-01T00:00:00Z', true, [1, 2], { $in: 'x' }];
+  let seed = 1;
+  const pick = <T>(list: readonly T[]) => list[(seed = (seed * 16807) % 2147483647) % list.length]!;
+  for (let i = 0; i < 150; i++) {
+    const params = new URLSearchParams();
+    for (let n = 0; n < 1 + (i % 4); n++) params.append(pick(names), pick(values));
+    const get = await api.call('GET', `/api/v1/meters/tokens/query?${params}`);
+    assert.ok(get.status === 200 || (get.status >= 400 && get.status < 500), `GET ?${params}: ${get.status} ${get.text}`);
+    const body = Object.fromEntries(Array.from({ length: 1 + (i % 3) }, () => [pick([...names, 'granularity', 'time_zone', 'group_by_dimensions', 'filters']), pick(bodyValues)]));
+    for (const path of ['/api/v1/meters/tokens/query', '/v3/openmeter/meters/tokens/query']) {
+      const post = await api.call('POST', path, { body });
+      assert.ok(post.status === 200 || (post.status >= 400 && post.status < 500), `POST ${path} ${JSON.stringify(body)}: ${post.status} ${post.text}`);
+    }
+  }
+});

@@ -144,7 +144,7 @@ export function loadConfig(env: Env = process.env): Config {
       lingerMs: read.int('TALLY_LOG_LINGER_MS', 2, 0, 1_000),
       maxBatchRecords: read.int('TALLY_LOG_MAX_BATCH_RECORDS', 1_000, 1),
       maxBatchBytes: read.int('TALLY_LOG_MAX_BATCH_BYTES', 900_000, 1_024),
-      sendLanes: read.int('TALLY_LOG_SEND_LANES', 4, 1, 64),
+      sendLanes: read.int('TALLY_LOG_SEND_LANES', 1, 1, 64),
       fetchWaitMs: read.int('TALLY_LOG_FETCH_WAIT_MS', 20, 1, 60_000),
       readCount: read.int('TALLY_LOG_READ_COUNT', 500, 1, 100_000),
     },

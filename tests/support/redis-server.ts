@@ -9,16 +9,22 @@ export interface TestRedis {
   port: number;
   /** Stops the server (SIGKILL: like a crash). */
   stop(): Promise<void>;
-  /** Starts it again on the same port, empty. */
+  /** Starts it again on the same port: empty, or with what it held when started with `dataDir`. */
   restart(): Promise<void>;
 }
 
-export async function startRedis(): Promise<TestRedis> {
+export interface RedisOptions {
+  /** Keep the data in an append-only file here (fsync on every write), so a crash and restart loses nothing. */
+  dataDir?: string;
+}
+
+export async function startRedis({ dataDir }: RedisOptions = {}): Promise<TestRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
+  const persistence = dataDir ? ['--dir', dataDir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
 
   const launch = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
       stdio: 'ignore',
     });
     const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });

@@ -14,6 +14,8 @@ export interface RedisMeterWriterOptions {
   uniqueCountExactLimit: number;
   /** Events per script call; bigger chunks amortize the call, smaller ones keep Redis responsive. */
   chunkEvents: number;
+  /** One customer per script call; default: when `redis` is a Redis Cluster client (calls must be single-slot). */
+  callPerCustomer?: boolean;
   now?: () => number;
 }
 
@@ -48,7 +50,7 @@ interface Call {
 export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterWriter {
   const { prefix, dedupeTtlMs, retentionMs, uniqueCountExactLimit, chunkEvents, now = Date.now } = options;
   const redis = defineApplyScript(options.redis);
-  const perCustomerCalls = (options.redis as { isCluster?: boolean }).isCluster === true;
+  const perCustomerCalls = options.callPerCustomer ?? (options.redis as { isCluster?: boolean }).isCluster === true;
   const caches = createWriterCaches();
 
   const indexIn = (map: Map<string, number>, key: string) => {

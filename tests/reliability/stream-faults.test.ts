@@ -112,6 +112,16 @@ describe('faults over the Redis Stream log', () => {
       return { acknowledgedEvents: events, exitCode };
     }));
 
+  test('no token appears in the output of any process', () =>
+    summary.track('security', 'no token in the logs of the Tally processes of the fault runs', async () => {
+      const lines = [api, worker, ...ingest, ...retired].flatMap((p) => p?.output ?? []);
+      assert.ok(lines.length > 0, 'the processes wrote logs');
+      for (const line of lines) {
+        for (const secret of [adminToken, ingestToken]) assert.ok(!line.includes(secret), `a token appears in a process log line: ${line.slice(0, 160)}`);
+      }
+      return { logLines: lines.length };
+    }));
+
   test('duplicate storm: acknowledged batches re-sent 10 times each, concurrently, are still counted once', () =>
     summary.track('fault', 'duplicate storm (every batch re-sent 10x concurrently)', async () => {
       const tenant = await prepareTenant(api.url, adminToken, 'storm', warmUp());

@@ -253,6 +253,10 @@ export function buildBadInputCases(): BadInputCase[] {
     add({ ...rawCase(`Authorization: ${name}`, whole, status, detail, { authorization: header }), contentType: 'application/cloudevents-batch+json' });
   auth('missing', () => undefined, 401, /missing Authorization/);
   auth('scheme only', () => 'Bearer', 401, /malformed/);
+  auth('lowercase scheme', (t) => `bearer ${t.ingest}`, 401, /malformed/);
+  auth('uppercase scheme', (t) => `BEARER ${t.ingest}`, 401, /malformed/);
+  auth('duplicate headers, same token', (t) => [`Bearer ${t.ingest}`, `Bearer ${t.ingest}`], 401, /malformed Authorization/);
+  auth('duplicate headers, second bad', (t) => [`Bearer ${t.ingest}`, 'Bearer nope'], 401, /malformed Authorization/);
   auth('two spaces', (t) => `Bearer  ${t.ingest}`, 401, /malformed/);
   auth('tab separator', (t) => `Bearer\t${t.ingest}`, 401, /malformed/);
   auth('space inside the token', (t) => `Bearer ${t.ingest.slice(0, 8)} ${t.ingest.slice(8)}`, 401, /malformed/);

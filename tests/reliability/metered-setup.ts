@@ -101,6 +101,8 @@ export async function meterCounts(redisUrl: string, prefix: string, tenant: Tena
 export async function assertCountedExactlyOnce(redisUrl: string, prefix: string, tenant: Tenant, driver: LoadDriver, timeoutMs = 30_000): Promise<number> {
   const expected = new Map(tenant.subjects.map((s) => [s, (tenant.baseline.get(s) ?? 0) + (driver.acknowledged.get(s) ?? 0)]));
   assert.ok(driver.acknowledgedTotal() > 0, 'the load driver got events acknowledged');
+  const serverErrors = [...driver.outcomes.keys()].filter((status) => /^5\d\d$/.test(status) && status !== '503');
+  assert.deepEqual(serverErrors, [], 'no 5xx but 503 under the fault');
   await eventually(async () => {
     const counts = await meterCounts(redisUrl, prefix, tenant);
     assert.deepEqual(Object.fromEntries(counts), Object.fromEntries(expected), 'meter counts equal the acknowledged events');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
@@ -66,21 +67,30 @@ describe('faults over the Redis Stream log', () => {
     summary.track('fault', `worker SIGKILLed mid-batch ${kills} times under load (Redis Stream, pending entries claimed)`, async () => {
       const tenant = await prepareTenant(api.url, adminToken, 'sigkill', warmUp());
       const driver = startLoad({ urls, token: ingestToken, subjects: tenant.subjects, eventType: tenant.eventType, runId: `sigkill-${process.pid}`, concurrency: 4 });
-      let backlogAtKill = 0;
+      let pendingAtKills = 0;
       for (let kill = 0; kill < kills; kill++) {
         const before = driver.acknowledgedTotal();
         await eventually(() => assert.ok(driver.acknowledgedTotal() >= before + 200, 'load is flowing'), { timeoutMs: 20_000 });
-        worker?.signal('SIGKILL');
-        await worker?.exited;
-        if (worker) retired.push(worker);
-        backlogAtKill += await pendingCount(client, `${prefix}events`);
+        const dying = worker!;
+        // Freeze it until it holds entries it read but did not acknowledge, then kill it: a consumer dying mid-batch.
+        const pending = await eventually(async () => {
+          dying.signal('SIGSTOP');
+          const held = await consumerPending(client, `${prefix}events`, `${hostname()}-${dying.pid}`);
+          if (held === 0) dying.signal('SIGCONT');
+          assert.ok(held > 0, 'the worker holds pending entries');
+          return held;
+        }, { timeoutMs: 20_000, intervalMs: 20 });
+        dying.signal('SIGKILL');
+        await dying.exited;
+        retired.push(dying);
+        pendingAtKills += pending;
         worker = await startTallyProcess('worker', env());
       }
       const { unacknowledgedBatches } = await driver.stop();
       assert.equal(unacknowledgedBatches, 0);
       const events = await assertCountedExactlyOnce(redis.url, prefix, tenant, driver);
       await eventually(async () => assert.equal(await pendingCount(client, `${prefix}events`), 0, 'nothing left pending'));
-      return { acknowledgedEvents: events, kills, backlogAtKills: backlogAtKill };
+      return { acknowledgedEvents: events, kills, entriesPendingAtKills: pendingAtKills };
     }));
 
   test('ingest SIGTERM under load: it exits cleanly, clients move on, no acknowledged event is lost', () =>
@@ -100,6 +110,16 @@ describe('faults over the Redis Stream log', () => {
       const events = await assertCountedExactlyOnce(redis.url, prefix, tenant, driver);
       ingest.push(await startTallyProcess('ingest', env()));
       return { acknowledgedEvents: events, exitCode };
+    }));
+
+  test('no token appears in the output of any process', () =>
+    summary.track('security', 'no token in the logs of the Tally processes of the fault runs', async () => {
+      const lines = [api, worker, ...ingest, ...retired].flatMap((p) => p?.output ?? []);
+      assert.ok(lines.length > 0, 'the processes wrote logs');
+      for (const line of lines) {
+        for (const secret of [adminToken, ingestToken]) assert.ok(!line.includes(secret), `a token appears in a process log line: ${line.slice(0, 160)}`);
+      }
+      return { logLines: lines.length };
     }));
 
   test('duplicate storm: acknowledged batches re-sent 10 times each, concurrently, are still counted once', () =>
@@ -129,6 +149,15 @@ describe('faults over the Redis Stream log', () => {
       return { acknowledgedEvents: events, duplicateRequests: sent };
     }));
 });
+
+/** Entries one consumer of the group read and has not acknowledged. */
+async function consumerPending(client: Redis, stream: string, consumer: string): Promise<number> {
+  const consumers = (await client.xinfo('CONSUMERS', stream, 'tally-worker')) as Array<Array<string | number>>;
+  for (const fields of consumers) {
+    if (fields[fields.indexOf('name') + 1] === consumer) return Number(fields[fields.indexOf('pending') + 1]);
+  }
+  return 0;
+}
 
 /** Entries delivered to a consumer of the group but not yet acknowledged, plus those not delivered yet. */
 async function pendingCount(client: Redis, stream: string): Promise<number> {

@@ -163,7 +163,7 @@ export function loadConfig(env: Env = process.env): Config {
       parkedMaxPerSubject: read.int('TALLY_PARKED_MAX_PER_SUBJECT', 10_000, 1),
       parkedRetentionMs: read.int('TALLY_PARKED_RETENTION_DAYS', 30, 1, 3660) * DAY_MS,
       feedMaxRecords: read.int('TALLY_FEED_MAX_RECORDS', 100_000, 100),
-      applyChunkEvents: read.int('TALLY_APPLY_CHUNK_EVENTS', 500, 1, 10_000),
+      applyChunkEvents: read.int('TALLY_APPLY_CHUNK_EVENTS', 100, 1, 10_000),
     },
     query: {
       maxWindows: read.int('TALLY_QUERY_MAX_WINDOWS', 3_000, 1, 1_000_000),

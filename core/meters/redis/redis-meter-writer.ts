@@ -36,11 +36,15 @@ interface Call {
   customers: string[];
   /** Per event: what to remember once it is known to be applied. */
   remember: Applied[];
+  /** (meter, customer) pairs to add to the meters' customer sets with this call. */
+  listings: Array<[string, string]>;
+  /** The script's reply once sent. */
+  reply?: Promise<string>;
 }
 
 /**
- * Chunks of events go to Redis as script calls, every call of a batch in one
- * pipeline. On a single Redis a call carries events of many customers (the
+ * Chunks of events go to Redis as script calls, each sent as soon as it is
+ * built so that Redis works while the next one is prepared. On a single Redis a call carries events of many customers (the
  * common case is a handful of events per customer per batch, and the call
  * itself is the cost); on Redis Cluster each call carries one customer's.
  * Everything derivable in JS (key names, fields, expiry, whether a key's
@@ -113,46 +117,59 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
     call.remember.push(remember);
   };
 
+  /** Sends a call at once, so Redis runs it while the next one is built. */
+  const send = (call: Call) => {
+    const pipeline = redis.pipeline();
+    // Before the script: a listed customer without data is harmless, the reverse is not.
+    for (const [meterId, customerId] of call.listings) pipeline.sadd(meterCustomersKey(prefix, meterId), customerId);
+    const { bases, groups, args, customers } = call;
+    (pipeline as unknown as typeof redis).tallyApplyEvents(
+      bases.size, ...bases.keys(), uniqueCountExactLimit, customers.length, groups.size, ...groups.keys(), ...args,
+    );
+    call.reply = pipeline.exec().then((replies) => {
+      const failed = replies?.find(([error]) => error);
+      if (failed) throw failed[0];
+      return String(replies?.[replies.length - 1]?.[1] ?? '');
+    });
+  };
+
   return {
     async write(byCustomer) {
       const nowMs = now();
       caches.expireOld(nowMs);
-      const pipeline = redis.pipeline();
       const calls: Call[] = [];
       let call: Call | undefined;
       const listings = new Set<string>();
       for (const [customerId, items] of byCustomer) {
-        if (perCustomerCalls) call = undefined;
-        // Before the scripts in the pipeline: a listed customer without data is harmless, the reverse is not.
+        if (perCustomerCalls && call) {
+          send(call);
+          call = undefined;
+        }
         const listed = (meterId: string) => {
           if (listings.has(`${meterId}:${customerId}`)) return;
           listings.add(`${meterId}:${customerId}`);
-          pipeline.sadd(meterCustomersKey(prefix, meterId), customerId);
+          call?.listings.push([meterId, customerId]);
         };
         for (const item of items) {
           if (!call || call.customers.length >= chunkEvents) {
-            call = { bases: new Map(), groups: new Map(), args: [], customers: [], remember: [] };
+            if (call) send(call);
+            call = { bases: new Map(), groups: new Map(), args: [], customers: [], remember: [], listings: [] };
             calls.push(call);
           }
           pushEvent(call, customerId, item, nowMs, listed);
         }
       }
-      for (const { bases, groups, args, customers } of calls) {
-        (pipeline as unknown as typeof redis).tallyApplyEvents(
-          bases.size, ...bases.keys(), uniqueCountExactLimit, customers.length, groups.size, ...groups.keys(), ...args,
-        );
-      }
-      if (calls.length === 0) return new Map();
-      const replies = (await pipeline.exec()) ?? [];
-      const failed = replies.find(([error]) => error);
+      if (call) send(call);
+      const settled = await Promise.allSettled(calls.map((c) => c.reply));
+      const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failed) {
         caches.clear(); // some of what they remember may not have been written
-        throw failed[0];
+        throw failed.reason;
       }
-      const flags = replies.filter(([, reply]) => typeof reply === 'string').map(([, reply]) => reply as string);
       const result = new Map<string, boolean[]>();
       calls.forEach(({ customers, remember }, c) => {
-        const reply = flags[c] ?? '';
+        const outcome = settled[c];
+        const reply = outcome?.status === 'fulfilled' ? (outcome.value ?? '') : '';
         customers.forEach((customerId, e) => {
           const applied = reply[e] === '1';
           const notes = remember[e];

@@ -3,7 +3,9 @@ import type { Aggregation } from '../meter.js';
 import type { Granularity } from '../meter-query-store.js';
 import type { MeterWriter, WriteItem } from '../meter-writer.js';
 import { defineApplyScript } from './apply-script.js';
-import { bucketStart, customerBase, dimensionsJson, groupId, HOUR_MS, LAYOUT, meterCustomersKey, shortHash, timePart } from './bucket-layout.js';
+import { bucketStart, customerBase, dimensionsJson, groupId, LAYOUT, meterCustomersKey, timePart } from './bucket-layout.js';
+import { eventField } from './event-field.js';
+import { createHourInfo, type HourInfo } from './hour-info.js';
 import { createWriterCaches } from './writer-caches.js';
 
 export interface RedisMeterWriterOptions {
@@ -23,11 +25,13 @@ const OPS: Record<Aggregation, string> = { SUM: 'S', COUNT: 'C', AVG: 'A', MIN: 
 const GRANULARITIES: Granularity[] = ['minute', 'hour', 'day'];
 
 interface Applied {
+  customerId: string;
   dedupeKey: string;
   dedupeExpireAt: number;
-  groupKeys: string[];
+  meterGroups: string[];
   keyTimes: string[];
 }
+
 
 interface Call {
   bases: Map<string, number>;
@@ -66,54 +70,56 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
     return index;
   };
 
-  const groupIdOf = (meterId: string, dimensions: Record<string, string>) => {
-    let key = meterId;
-    for (const name in dimensions) key += `\u0000${name}\u0000${dimensions[name]}`;
-    return caches.groupId(key, () => groupId(dimensions));
+  const groupIdOf = (meter: object, dimensions: Record<string, string>) => {
+    let values = '';
+    for (const name in dimensions) values += `${dimensions[name]}\u0000`;
+    return caches.groupId(meter, values, () => groupId(dimensions));
   };
 
-  const pushEvent = (call: Call, customerId: string, item: WriteItem, nowMs: number, listed: (meterId: string) => void) => {
-    const base = customerBase(prefix, customerId);
+  const hourInfo = createHourInfo({ retentionMs, dedupeTtlMs });
+
+  const pushEvent = (call: Call, customerId: string, item: WriteItem, hours: Map<number, HourInfo>, nowMs: number, listed: (meterId: string) => void) => {
     const { namespace, event } = item.record;
     const timeMs = Date.parse(event.time);
     const hourStart = LAYOUT.minute.keyStart(timeMs);
-    const dedupeKey = `${customerId}|${hourStart}`;
-    const dedupeExpireAt = Math.max(hourStart + HOUR_MS, nowMs) + dedupeTtlMs;
-    const remember: Applied = { dedupeKey, dedupeExpireAt, groupKeys: [], keyTimes: [] };
-    const fields = call.args;
-    fields.push(
-      indexIn(call.bases, base),
-      timePart(hourStart),
-      caches.dedupeExpiry(dedupeKey, dedupeExpireAt),
-      shortHash(`${namespace}\u0000${event.source}\u0000${event.id}`),
-      timeMs,
-    );
-    const keyTimes: string[] = [];
-    const expiries: number[] = [];
-    for (const granularity of GRANULARITIES) {
-      const layout = LAYOUT[granularity];
-      const start = layout.keyStart(timeMs);
-      const expireAt = layout.keyEnd(start) + retentionMs[granularity];
-      const keyTime = expireAt <= nowMs ? '' : timePart(start);
-      keyTimes.push(keyTime);
-      expiries.push(expireAt);
-      fields.push(keyTime, keyTime === '' ? '' : layout.field(timeMs));
+    let hour = hours.get(hourStart);
+    if (!hour) {
+      hour = hourInfo(hourStart, nowMs);
+      hours.set(hourStart, hour);
     }
-    fields.push(item.contributions.length);
+    const { keyTimes, expiries } = hour;
+    const dedupeKey = `${customerId}|${hourStart}`;
+    const remember: Applied = { customerId, dedupeKey, dedupeExpireAt: hour.dedupeExpireAt, meterGroups: [], keyTimes };
+    const args = call.args;
+    args.push(
+      indexIn(call.bases, customerBase(prefix, customerId)),
+      hour.hourPart,
+      caches.dedupeExpiry(dedupeKey, hour.dedupeExpireAt),
+      eventField(namespace, event.source, event.id),
+      timeMs,
+      keyTimes[0] ?? '',
+      keyTimes[0] ? Math.floor((timeMs - hourStart) / 60_000) : '',
+      keyTimes[1] ?? '',
+      hour.fields[1] ?? '',
+      keyTimes[2] ?? '',
+      hour.fields[2] ?? '',
+      item.contributions.length,
+    );
     for (const { meter, dimensions, value } of item.contributions) {
-      const meterGroup = `${meter.id}:${groupIdOf(meter.id, dimensions)}`;
+      const meterGroup = `${meter.id}:${groupIdOf(meter, dimensions)}`;
       const op = OPS[meter.aggregation];
-      const groupKey = base + meterGroup;
-      const known = caches.group(groupKey);
-      // UNIQUE_COUNT keys get their expiry when the script creates them: always send it.
-      const pending = keyTimes.map((keyTime, g) => (keyTime !== '' && (op === 'U' || known?.expired[g] !== keyTime) ? String(expiries[g]) : ''));
-      fields.push(op, String(value), indexIn(call.groups, meterGroup), known ? '' : dimensionsJson(dimensions), pending.some(Boolean) ? pending.join(',') : '');
-      if (op === 'U') for (const granularity of GRANULARITIES) fields.push(timePart(bucketStart(granularity, timeMs)));
+      const known = caches.group(customerId, meterGroup);
+      let expiring = '';
+      if (op === 'U' || !known || known.expired[0] !== keyTimes[0] || known.expired[1] !== keyTimes[1] || known.expired[2] !== keyTimes[2]) {
+        // UNIQUE_COUNT keys get their expiry when the script creates them: always send it.
+        expiring = keyTimes.map((keyTime, g) => (keyTime !== '' && (op === 'U' || known?.expired[g] !== keyTime) ? expiries[g] : '')).join(',');
+      }
+      args.push(op, String(value), indexIn(call.groups, meterGroup), known ? '' : dimensionsJson(dimensions), expiring);
+      if (op === 'U') for (const granularity of GRANULARITIES) args.push(timePart(bucketStart(granularity, timeMs)));
       if (!known) listed(meter.id);
-      remember.groupKeys.push(groupKey);
+      remember.meterGroups.push(meterGroup);
     }
     call.customers.push(customerId);
-    remember.keyTimes = keyTimes;
     call.remember.push(remember);
   };
 
@@ -137,6 +143,7 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
     async write(byCustomer) {
       const nowMs = now();
       caches.expireOld(nowMs);
+      const hours = new Map<number, HourInfo>();
       const calls: Call[] = [];
       let call: Call | undefined;
       const listings = new Set<string>();
@@ -156,7 +163,7 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
             call = { bases: new Map(), groups: new Map(), args: [], customers: [], remember: [], listings: [] };
             calls.push(call);
           }
-          pushEvent(call, customerId, item, nowMs, listed);
+          pushEvent(call, customerId, item, hours, nowMs, listed);
         }
       }
       if (call) send(call);
@@ -175,7 +182,7 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
           const notes = remember[e];
           if (applied && notes) {
             caches.rememberDedupeExpiry(notes.dedupeKey, notes.dedupeExpireAt);
-            for (const groupKey of notes.groupKeys) caches.rememberGroup(groupKey, notes.keyTimes);
+            for (const meterGroup of notes.meterGroups) caches.rememberGroup(notes.customerId, meterGroup, notes.keyTimes);
           }
           const list = result.get(customerId) ?? [];
           list.push(applied);

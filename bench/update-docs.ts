@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 
 /**
- * `node --import tsx bench/update-readme.ts [bench/results.json]`: puts the
- * table of a results file into README.md between the bench-table markers,
- * with the date and the machine's load during the run.
+ * `node --import tsx bench/update-docs.ts [bench/results.json]`: puts the
+ * table of a results file into README.md and docs/bench.md between their
+ * bench-table markers, with the date and the machine's load during the run.
  */
 interface Results {
   date: string;
@@ -26,7 +26,8 @@ const block = [
   failures,
   '<!-- /bench-table -->',
 ].join('\n');
-const readme = readFileSync('README.md', 'utf8');
-const updated = readme.replace(/<!-- bench-table -->[\s\S]*<!-- \/bench-table -->/, block);
-if (updated === readme && !readme.includes(block)) throw new Error('README.md has no bench-table markers');
-writeFileSync('README.md', updated);
+for (const file of ['README.md', 'docs/bench.md']) {
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes('<!-- /bench-table -->')) throw new Error(`${file} has no bench-table markers`);
+  writeFileSync(file, text.replace(/<!-- bench-table -->[\s\S]*<!-- \/bench-table -->/, block));
+}

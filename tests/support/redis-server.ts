@@ -3,25 +3,31 @@ import { Redis } from 'ioredis';
 import { eventually } from './eventually.js';
 import { freePort } from './free-port.js';
 
-/** A throwaway `redis-server` on a free port, no persistence. Can be stopped and restarted on the same port. */
+/**
+ * A throwaway `redis-server` on a free port. Without `dataDir` nothing is
+ * persisted; with it every write is fsynced to an AOF there (as `make run`
+ * does), so a restart after a SIGKILL comes back with the data.
+ */
 export interface TestRedis {
   url: string;
   port: number;
   /** Stops the server (SIGKILL: like a crash). */
   stop(): Promise<void>;
-  /** Starts it again on the same port, empty. */
+  /** Starts it again on the same port: empty, or with what `dataDir` kept. */
   restart(): Promise<void>;
 }
 
-export async function startRedis(): Promise<TestRedis> {
+export async function startRedis({ dataDir }: { dataDir?: string } = {}): Promise<TestRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
+  const persistence = dataDir ? ['--dir', dataDir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
 
   const launch = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
       stdio: 'ignore',
     });
     const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined); // refused until the server listens: expected while probing
     try {
       await eventually(async () => {
         if (probe.status !== 'ready') await probe.connect().catch(() => undefined);

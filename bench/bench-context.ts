@@ -10,10 +10,10 @@ export interface BenchContext {
   kafka: KafkaMock;
   adminToken: string;
   /** Ceiling figures of this run, once the ceiling phase ran. */
-  ceiling: { singleRequestsPerSec?: number; batchEventsPerSec?: number };
+  ceiling: { singleRequestsPerSec?: number; batchEventsPerSec?: number; singleCpuMicros?: number; batchCpuMicros?: number };
   record(figure: Figure): void;
-  /** Environment of a Tally process on `log`, with a key prefix and topic of its own. */
-  tallyEnv(log: LogKind, label: string): Promise<Record<string, string>>;
+  /** Environment of Tally processes on `log`, with a key prefix, topic (of `partitions`) and group of their own. */
+  tallyEnv(log: LogKind, label: string, partitions?: number): Promise<Record<string, string>>;
   /** Node flags for a Tally process (e.g. `--cpu-prof`). */
   nodeArgs(label: string): string[];
 }

@@ -12,9 +12,11 @@ export interface BenchOptions {
   profile: boolean;
   profileDir: string;
   resultsFile: string;
+  /** Extra environment for every Tally process (`--tally-env=TALLY_LOG_SEND_LANES=1,...`), for tuning runs. */
+  tallyEnv: Record<string, string>;
 }
 
-const usage = 'usage: bench/run.ts [--quick] [--logs=kafka,stream] [--phases=ceiling,ingest,...] [--profile] [--out=bench/results.json]';
+const usage = 'usage: bench/run.ts [--quick] [--logs=kafka,stream] [--phases=ceiling,ingest,...] [--profile] [--out=bench/results.json] [--tally-env=NAME=value,...]';
 
 /** `make bench BENCH_ARGS="..."` → options; unknown flags stop the run with the usage line. */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
@@ -24,7 +26,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     if (!match?.[1]) throw new Error(`unknown argument "${arg}"\n${usage}`);
     flags.set(match[1], match[2] ?? 'true');
   }
-  const known = new Set(['quick', 'logs', 'phases', 'profile', 'out']);
+  const known = new Set(['quick', 'logs', 'phases', 'profile', 'out', 'tally-env']);
   for (const name of flags.keys()) if (!known.has(name)) throw new Error(`unknown flag --${name}\n${usage}`);
   const list = <T extends string>(name: string, allowed: readonly T[]): T[] => {
     const raw = flags.get(name);
@@ -42,5 +44,15 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     profile: flags.has('profile'),
     profileDir: 'bench/output/profiles',
     resultsFile: flags.get('out') ?? (quick ? 'bench/output/results-quick.json' : 'bench/results.json'),
+    tallyEnv: Object.fromEntries(
+      (flags.get('tally-env') ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((pair) => {
+          const [name = '', ...value] = pair.split('=');
+          if (!/^[A-Z_]+$/.test(name) || value.length === 0) throw new Error(`--tally-env: expected NAME=value, got "${pair}"`);
+          return [name, value.join('=')];
+        }),
+    ),
   };
 }

@@ -6,8 +6,13 @@ export interface NodeProcess {
   pid: number;
   /** Peak resident set size so far (VmHWM), in bytes. */
   peakRssBytes(): number;
+  /** CPU time (user + system) the process used so far, in seconds: load on a shared box does not inflate it. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
+
+// getconf CLK_TCK: 100 on every Linux this runs on.
+const clockTicksPerSecond = 100;
 
 export interface SpawnOptions {
   /** Arguments after `node` (a script and its arguments). */
@@ -52,9 +57,19 @@ export async function spawnNode(options: SpawnOptions): Promise<NodeProcess> {
       }
       return peak;
   };
+  const cpuSeconds = (): number => {
+    try {
+      // Fields after the parenthesized command name; utime and stime are the 14th and 15th of the line.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+    } catch {
+      return 0;
+    }
+  };
   return {
     pid,
     peakRssBytes,
+    cpuSeconds,
     async stop() {
       peakRssBytes();
       process.removeListener('exit', killOnExit);

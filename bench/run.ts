@@ -7,6 +7,7 @@ import { parseBenchOptions, type BenchOptions, type LogKind, type PhaseName } fr
 import type { Figure } from './figures.js';
 import { runCeilingPhase } from './phases/ceiling-phase.js';
 import { runIngestPhase } from './phases/ingest-phase.js';
+import { runPipelinePhases } from './phases/pipeline.js';
 import { renderTable } from './report-table.js';
 
 /**
@@ -15,7 +16,10 @@ import { renderTable } from './report-table.js';
  * a Markdown table on stdout and writes the figures as JSON.
  */
 type LogPhase = (context: BenchContext, log: LogKind) => Promise<void>;
-const logPhases: Array<[PhaseName, LogPhase]> = [['ingest', runIngestPhase]];
+const logPhases: Array<[PhaseName[], LogPhase]> = [
+  [['ingest'], runIngestPhase],
+  [['worker', 'memory', 'queries', 'end-to-end'], runPipelinePhases],
+];
 
 const partitions = 8;
 
@@ -33,16 +37,17 @@ async function main(options: BenchOptions): Promise<void> {
     adminToken,
     ceiling: {},
     record: (figure) => figures.push(figure),
-    async tallyEnv(log, label) {
+    async tallyEnv(log, label, topicPartitions = partitions) {
       const env: Record<string, string> = {
         REDIS_URL: redis.url,
         TALLY_REDIS_PREFIX: `bench-${runId}-${log}-${label}:`,
         TALLY_ADMIN_TOKEN: adminToken,
+        ...options.tallyEnv,
       };
       if (log === 'kafka') {
         const topic = `bench-${runId}-${label}`;
         // Auto-created topics get one partition: spread subjects as a production topic would.
-        await kafka.createTopic(topic, partitions);
+        await kafka.createTopic(topic, topicPartitions);
         Object.assign(env, { KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPIC: topic, KAFKA_GROUP_ID: topic });
       }
       return env;
@@ -52,8 +57,8 @@ async function main(options: BenchOptions): Promise<void> {
   try {
     if (options.phases.includes('ceiling')) await runCeilingPhase(context);
     for (const log of options.logs) {
-      for (const [name, phase] of logPhases) {
-        if (options.phases.includes(name)) await phase(context, log);
+      for (const [names, phase] of logPhases) {
+        if (names.some((name) => options.phases.includes(name))) await phase(context, log);
       }
     }
   } finally {

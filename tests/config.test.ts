@@ -39,3 +39,24 @@ test('TALLY_ADMIN_TOKEN must be a usable bearer token, and a bad one is not echo
     (error: unknown) => error instanceof ConfigError && !error.message.includes('short secret') && /TALLY_ADMIN_TOKEN/.test(error.message),
   );
 });
+
+test('query limits: 3000 windows and 200000 buckets by default, positive integers only', () => {
+  assert.deepEqual(loadConfig({}).query, { maxWindows: 3_000, maxBuckets: 200_000 });
+  assert.deepEqual(loadConfig({ TALLY_QUERY_MAX_WINDOWS: '100', TALLY_QUERY_MAX_BUCKETS: '5000' }).query, { maxWindows: 100, maxBuckets: 5_000 });
+  assert.throws(
+    () => loadConfig({ TALLY_QUERY_MAX_WINDOWS: '0', TALLY_QUERY_MAX_BUCKETS: 'many' }),
+    (error: unknown) => error instanceof ConfigError && error.problems.length === 2,
+  );
+});
+
+test('materialize: defaults, and bad values reported', () => {
+  const { materialize } = loadConfig({});
+  assert.equal(materialize.dedupeTtlMs, 24 * 3600 * 1000);
+  assert.deepEqual(materialize.retentionMs, { minute: 8 * 86_400_000, hour: 400 * 86_400_000, day: 1830 * 86_400_000 });
+  assert.equal(materialize.uniqueCountExactLimit, 1000);
+  assert.equal(loadConfig({ TALLY_DEDUPE_TTL_SECONDS: '3600' }).materialize.dedupeTtlMs, 3_600_000);
+  assert.throws(
+    () => loadConfig({ TALLY_DEDUPE_TTL_SECONDS: '0', TALLY_RETENTION_MINUTE_DAYS: 'week', TALLY_PARKED_MAX_PER_SUBJECT: '-5' }),
+    (error: unknown) => error instanceof ConfigError && error.problems.length === 3,
+  );
+});

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../../tests/support/free-port.js';
 import { progress, type BenchContext } from '../bench-context.js';
 import { createBodyPool } from '../event-bodies.js';
-import { runLoad } from '../load.js';
+import { runLoadOn } from '../load.js';
 import { spawnNode } from '../node-process.js';
 import { loadShapes } from './load-shapes.js';
 
@@ -16,13 +16,20 @@ export async function runCeilingPhase(context: BenchContext): Promise<void> {
     const bodies = createBodyPool({ customers: 10_000, batchSize: 100, poolSize: 200, tag: 'ceiling' });
     const url = `http://127.0.0.1:${port}/`;
     progress('ceiling: single events');
-    const single = await runLoad({ ...loadShapes.single, url, bodies: bodies.single, durationSec: context.options.durationSec });
+    const single = await runLoadOn(ceiling, { ...loadShapes.single, url, bodies: bodies.single, durationSec: context.options.durationSec });
     progress('ceiling: batches of 100');
-    const batch = await runLoad({ ...loadShapes.batch, url, bodies: bodies.batch, durationSec: context.options.durationSec });
-    context.ceiling = { singleRequestsPerSec: single.requestsPerSec, batchEventsPerSec: batch.eventsPerSec };
+    const batch = await runLoadOn(ceiling, { ...loadShapes.batch, url, bodies: bodies.batch, durationSec: context.options.durationSec });
+    context.ceiling = {
+      singleRequestsPerSec: single.requestsPerSec,
+      batchEventsPerSec: batch.eventsPerSec,
+      singleCpuMicros: single.cpuMicrosPerEvent,
+      batchCpuMicros: batch.cpuMicrosPerEvent,
+    };
     context.record({ phase: 'ceiling', name: 'single event', value: single.requestsPerSec, unit: 'req/s' });
+    context.record({ phase: 'ceiling', name: 'single event CPU', value: single.cpuMicrosPerEvent, unit: 'µs/event' });
     context.record({ phase: 'ceiling', name: 'batch of 100', value: batch.eventsPerSec, unit: 'events/s' });
     context.record({ phase: 'ceiling', name: 'batch of 100', value: batch.requestsPerSec, unit: 'req/s' });
+    context.record({ phase: 'ceiling', name: 'batch of 100 CPU', value: batch.cpuMicrosPerEvent, unit: 'µs/event' });
   } finally {
     await ceiling.stop();
   }

@@ -2,7 +2,7 @@ import { freePort } from '../../tests/support/free-port.js';
 import { progress, type BenchContext } from '../bench-context.js';
 import type { LogKind } from '../bench-options.js';
 import { createBodyPool } from '../event-bodies.js';
-import { runLoad, type LoadResult } from '../load.js';
+import { runLoadOn, type LoadResult, type MeasuredLoad } from '../load.js';
 import { startTally } from '../tally-process.js';
 import { loadShapes } from './load-shapes.js';
 
@@ -13,7 +13,7 @@ import { loadShapes } from './load-shapes.js';
  */
 export async function runIngestPhase(context: BenchContext, log: LogKind): Promise<void> {
   const bodies = createBodyPool({ customers: 10_000, batchSize: 100, poolSize: 200, tag: `ingest-${log}-${Date.now()}` });
-  const { singleRequestsPerSec, batchEventsPerSec } = context.ceiling;
+  const { singleRequestsPerSec, batchEventsPerSec, singleCpuMicros, batchCpuMicros } = context.ceiling;
   progress(`ingest (${log}): single events`);
   const single = await loadTally(context, log, 'single', bodies.single);
   context.record({
@@ -27,6 +27,7 @@ export async function runIngestPhase(context: BenchContext, log: LogKind): Promi
     note: failuresNote(single),
   });
   recordLatency(context, log, 'single event', single);
+  recordCpu(context, log, 'single event', single, singleCpuMicros);
   progress(`ingest (${log}): batches of 100`);
   const batch = await loadTally(context, log, 'batch', bodies.batch);
   context.record({
@@ -40,19 +41,19 @@ export async function runIngestPhase(context: BenchContext, log: LogKind): Promi
     note: failuresNote(batch),
   });
   recordLatency(context, log, 'batch of 100', batch);
+  recordCpu(context, log, 'batch of 100', batch, batchCpuMicros);
   const peak = Math.max(single.peakRssBytes, batch.peakRssBytes);
   context.record({ phase: 'memory', log, name: 'ingest peak RSS', value: peak / 2 ** 20, unit: 'MiB' });
 }
 
 /** One fresh ingest process per shape, so each gets a profile and a peak RSS of its own. */
-async function loadTally(context: BenchContext, log: LogKind, shape: keyof typeof loadShapes, bodies: string[]): Promise<LoadResult & { peakRssBytes: number }> {
+async function loadTally(context: BenchContext, log: LogKind, shape: keyof typeof loadShapes, bodies: string[]): Promise<MeasuredLoad> {
   const port = await freePort();
   const env = { ...(await context.tallyEnv(log, `ingest-${shape}`)), TALLY_STREAM_MAXLEN: '200000' };
   const tally = await startTally({ role: 'ingest', env, port, extraNodeArgs: context.nodeArgs(`ingest-${log}-${shape}`) });
   try {
     const url = `http://127.0.0.1:${port}/api/v1/events`;
-    const result = await runLoad({ ...loadShapes[shape], url, bodies, token: context.adminToken, durationSec: context.options.durationSec });
-    return { ...result, peakRssBytes: tally.peakRssBytes() };
+    return await runLoadOn(tally, { ...loadShapes[shape], url, bodies, token: context.adminToken, durationSec: context.options.durationSec });
   } finally {
     await tally.stop();
   }
@@ -61,6 +62,12 @@ async function loadTally(context: BenchContext, log: LogKind, shape: keyof typeo
 function recordLatency(context: BenchContext, log: LogKind, name: string, result: LoadResult): void {
   context.record({ phase: 'ingest', log, name: `${name} p50`, value: result.p50Ms, unit: 'ms' });
   context.record({ phase: 'ingest', log, name: `${name} p99`, value: result.p99Ms, unit: 'ms' });
+}
+
+/** CPU per event is steady on a busy machine where req/s is not; "of ceiling" is the ceiling's cost over Tally's. */
+function recordCpu(context: BenchContext, log: LogKind, name: string, result: MeasuredLoad, ceilingMicros: number | undefined): void {
+  const ofCeiling = ceilingMicros ? ceilingMicros / result.cpuMicrosPerEvent : undefined;
+  context.record({ phase: 'ingest', log, name: `${name} CPU`, value: result.cpuMicrosPerEvent, unit: 'µs/event', ofCeiling });
 }
 
 function failuresNote(result: LoadResult): string | undefined {

@@ -9,7 +9,7 @@ const sections = [
   { id: 'meters', label: 'Meters', hint: 'Definitions' },
 ];
 
-export function Layout({ section, admin, onSignOut, children }: { section: string; admin: boolean; onSignOut: () => void; children: ComponentChildren }) {
+export function Layout({ section, readOnly, onSignOut, children }: { section: string; readOnly: boolean; onSignOut: () => void; children: ComponentChildren }) {
   return (
     <div class="shell">
       <nav class="sidebar" aria-label="Console">
@@ -31,9 +31,13 @@ export function Layout({ section, admin, onSignOut, children }: { section: strin
           ))}
         </ul>
         <div class="sidebar-footer">
-          <span class={`badge ${admin ? 'badge-admin' : 'badge-read'}`} title={admin ? 'This token may view and change' : 'This token may view only'}>
-            {admin ? 'admin' : 'read-only'}
-          </span>
+          {readOnly ? (
+            <span class="badge badge-read" title="This token may view, not change: sign in with an admin token to make changes">
+              read-only
+            </span>
+          ) : (
+            <span class="muted small">Signed in</span>
+          )}
           <button type="button" class="link sign-out" onClick={onSignOut}>
             Sign out
           </button>

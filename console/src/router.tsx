@@ -62,3 +62,9 @@ export function Link({ to, class: className, children }: { to: string; class?: s
     </a>
   );
 }
+
+/** Replaces the current page (an unknown path) with another one, after render. */
+export function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}

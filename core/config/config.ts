@@ -13,7 +13,22 @@ export interface Config {
   redisPrefix: string;
   dataDir: string;
   adminToken: string | undefined;
-  kafka: { brokers: string[]; topic: string; clientId: string; groupId: string } | undefined;
+  /**
+   * TALLY_TOKEN_CACHE_MAX_AGE_MS: how long a process may reuse a looked-up
+   * token (revocations reach every cache at once over pub/sub; this bounds
+   * an entry's age besides). 0 reads Redis on every request.
+   */
+  tokenCacheMaxAgeMs: number;
+  kafka:
+    | {
+        brokers: string[];
+        topic: string;
+        clientId: string;
+        groupId: string;
+        /** A group member silent this long is dropped and its partitions reassigned (heartbeats every tenth of it). */
+        sessionTimeoutMs: number;
+      }
+    | undefined;
   stream: {
     key: string;
     group: string;
@@ -29,6 +44,8 @@ export interface Config {
     maxBatchRecords: number;
     /** Kafka sends are split so that none exceeds this many bytes of values. */
     maxBatchBytes: number;
+    /** Kafka sends in flight at once, each for its own share of the subjects. */
+    sendLanes: number;
     /** Kafka fetch `maxWaitTimeInMs` / stream `XREADGROUP BLOCK`. */
     fetchWaitMs: number;
     /** Stream entries read per `XREADGROUP`. */
@@ -106,6 +123,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisPrefix,
     dataDir: read.string('TALLY_DATA_DIR', './var'),
     adminToken: read.token('TALLY_ADMIN_TOKEN'),
+    tokenCacheMaxAgeMs: read.int('TALLY_TOKEN_CACHE_MAX_AGE_MS', 60_000, 0, 3_600_000),
     kafka:
       brokers.length > 0
         ? {
@@ -113,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
             topic: read.string('KAFKA_TOPIC', 'tally-events'),
             clientId: read.string('KAFKA_CLIENT_ID', 'tally'),
             groupId: read.string('KAFKA_GROUP_ID', 'tally-worker'),
+            sessionTimeoutMs: read.int('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
           }
         : undefined,
     stream: {
@@ -125,6 +144,7 @@ export function loadConfig(env: Env = process.env): Config {
       lingerMs: read.int('TALLY_LOG_LINGER_MS', 2, 0, 1_000),
       maxBatchRecords: read.int('TALLY_LOG_MAX_BATCH_RECORDS', 1_000, 1),
       maxBatchBytes: read.int('TALLY_LOG_MAX_BATCH_BYTES', 900_000, 1_024),
+      sendLanes: read.int('TALLY_LOG_SEND_LANES', 4, 1, 64),
       fetchWaitMs: read.int('TALLY_LOG_FETCH_WAIT_MS', 20, 1, 60_000),
       readCount: read.int('TALLY_LOG_READ_COUNT', 500, 1, 100_000),
     },

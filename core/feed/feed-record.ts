@@ -11,6 +11,7 @@ export interface FeedRecord {
   storedAt: string;
 }
 
+/** Times are ISO-8601; lower bounds are inclusive, upper bounds exclusive (`[from, to)`). */
 export interface FeedFilter {
   from?: string;
   to?: string;

@@ -26,6 +26,7 @@ export function createEventLog({ config, redis, logger }: EventLogDeps): EventLo
       lingerMs: log.lingerMs,
       maxBatchRecords: log.maxBatchRecords,
       maxBatchBytes: log.maxBatchBytes,
+      sendLanes: log.sendLanes,
     });
   }
   return createRedisStreamLog({
@@ -40,7 +41,7 @@ export function createEventLog({ config, redis, logger }: EventLogDeps): EventLo
 export function createLogConsumer({ consumerName, ...deps }: EventLogDeps & { consumerName: string }): LogConsumer {
   const { config, redis, logger } = deps;
   if (config.kafka) {
-    const { brokers, clientId, topic, groupId } = config.kafka;
+    const { brokers, clientId, topic, groupId, sessionTimeoutMs } = config.kafka;
     return createKafkaConsumer({
       kafka: createKafkaClient({
         brokers,
@@ -50,6 +51,7 @@ export function createLogConsumer({ consumerName, ...deps }: EventLogDeps & { co
       }),
       topic,
       groupId,
+      sessionTimeoutMs,
       fetchWaitMs: config.log.fetchWaitMs,
       logger,
     });

@@ -3,16 +3,25 @@ import type { Meter } from './meter.js';
 /** Granularities at which the worker keeps pre-aggregated buckets. */
 export type Granularity = 'minute' | 'hour' | 'day';
 
-/** A half-open time range `[fromMs, toMs)`, aligned to the granularity asked for. */
+/** A half-open time range `[fromMs, toMs)`, aligned to the granularity it is read at. */
 export interface TimeWindow {
   fromMs: number;
   toMs: number;
+  /** Read at this granularity instead of the request's: a window's parts may mix granularities. */
+  granularity?: Granularity;
+  /**
+   * Windows with the same `mergeInto` are merged (as buckets of one window
+   * are) into one row per group, whose `window` is this value. Default: the
+   * window's own index.
+   */
+  mergeInto?: number;
 }
 
 export interface MeterAggregateRequest {
   meter: Meter;
   /** Customers to read; undefined means every customer with data for the meter. */
   customerIds?: readonly string[];
+  /** Of every window that does not name its own. */
   granularity: Granularity;
   /** Disjoint windows; each is answered by merging the buckets inside it. */
   windows: readonly TimeWindow[];
@@ -26,7 +35,7 @@ export interface MeterAggregateRequest {
 }
 
 export interface MeterAggregateRow {
-  /** Index into `request.windows`. */
+  /** Index into `request.windows`, or the `mergeInto` of the windows merged into this row. */
   window: number;
   /** Only the dimensions asked for in `groupBy`. */
   dimensions: Record<string, string>;

@@ -38,7 +38,7 @@ export function apiRouters(runtime: Runtime, { ops = true }: RouterOptions = {})
     createTokenRoutes({ tokens, requireScope, limits }),
     createMeterRoutes({ meters, requireScope, limits }),
     createCustomerRoutes({ customers, requireScope, limits }),
-    createMeterQueryRoutes({ meters, queries, zones, requireScope, limits }),
+    createMeterQueryRoutes({ meters, customers, queries, zones, requireScope, limits }),
     createFeedRoutes({ feed, requireScope }),
     createConsoleRoutes({ dir: config.console.dir }),
   ];

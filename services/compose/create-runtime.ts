@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createRedisTokenStore } from '../../core/auth/redis/redis-token-store.js';
+import { createTokenCache, revocationChannel } from '../../core/auth/redis/token-cache.js';
 import { createRequireScope } from '../../core/auth/require-scope.js';
 import type { RequireScope } from '../../core/auth/scope.js';
 import type { TokenStore } from '../../core/auth/token-store.js';
@@ -83,7 +84,16 @@ export async function createRuntime({ config, logger, createSubjectsClaimedHook,
   const meters = createRedisMeterRegistry({ redis, prefix: config.redisPrefix, cacheMaxAgeMs: config.definitions.cacheMaxAgeMs });
   const clients: RuntimeClients = { config, logger, redis, log, registry, meters };
   const onSubjectsClaimed = createSubjectsClaimedHook?.(clients) ?? noParkedEventReplay;
-  const tokens = createRedisTokenStore({ redis, prefix: config.redisPrefix });
+  const tokenCache =
+    config.tokenCacheMaxAgeMs > 0
+      ? createTokenCache({
+          subscriber: redis.duplicate(),
+          channel: revocationChannel(config.redisPrefix),
+          maxAgeMs: config.tokenCacheMaxAgeMs,
+          maxEntries: 10_000,
+        })
+      : undefined;
+  const tokens = createRedisTokenStore({ redis, prefix: config.redisPrefix, cache: tokenCache });
 
   let closing: Promise<void> | undefined;
   const runtime: Runtime = {
@@ -106,6 +116,7 @@ export async function createRuntime({ config, logger, createSubjectsClaimedHook,
         } catch (error) {
           logger.warn({ err: error }, 'closing the event log failed');
         }
+        tokenCache?.close();
         await redis.quit().catch(() => redis.disconnect());
       })();
       return closing;

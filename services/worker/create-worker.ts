@@ -10,7 +10,7 @@ import type { BatchItem, BatchStep } from './batch-item.js';
 import { createEvaluateStep } from './evaluate-step.js';
 import { createFeedStep } from './feed-step.js';
 import { createMaterializeStep } from './materialize-step.js';
-import { createParkStep, droppedItem } from './park-step.js';
+import { createParkStep, createRecheckParkedStep, droppedItem } from './park-step.js';
 import type { ParkedReplayer } from './parked-replayer.js';
 import { createResolveSubjectsStep } from './resolve-subjects-step.js';
 import type { WorkerMetrics } from './worker-metrics.js';
@@ -38,15 +38,16 @@ export interface Worker {
   expireParked(): Promise<number>;
 }
 
-/** The worker's steps over a batch: resolve, evaluate, materialize, park, feed. */
+/** The worker's steps over a batch: resolve, evaluate, materialize, park, feed, recheck the parked. */
 export function createWorker(deps: WorkerDeps): Worker {
   const { metrics, logger, now = () => new Date() } = deps;
   const steps: BatchStep[] = [
     createResolveSubjectsStep(deps),
     createEvaluateStep(deps),
     createMaterializeStep(deps),
-    createParkStep({ ...deps, maxPerSubject: deps.parkedMaxPerSubject }),
+    createParkStep({ parked: deps.parked, maxPerSubject: deps.parkedMaxPerSubject }),
     createFeedStep({ feed: deps.feed, now }),
+    createRecheckParkedStep(deps),
   ];
   const feedStep = createFeedStep({ feed: deps.feed, now });
 

@@ -6,6 +6,7 @@ import { customerKeys } from '../../core/customers/redis/customer-keys.js';
 import { defineCustomerScripts } from '../../core/customers/redis/customer-scripts.js';
 import { createRedisSubjectResolver } from '../../core/customers/redis/redis-subject-resolver.js';
 import { createLogConsumer } from '../../core/log/create-event-log.js';
+import type { LogConsumer } from '../../core/log/event-log.js';
 import type { MeterRegistry } from '../../core/meters/meter-registry.js';
 import { createRedisMeterRegistry } from '../../core/meters/redis/redis-meter-registry.js';
 import { createWorker, type Worker } from './create-worker.js';
@@ -23,6 +24,11 @@ export interface StartWorkerOptions {
   meters?: MeterRegistry;
 }
 
+export interface WorkerMember {
+  worker: Worker;
+  consumer: LogConsumer;
+}
+
 export interface RunningWorker {
   worker: Worker;
   /** Finishes the batch in flight, commits it, leaves the group. */
@@ -31,8 +37,8 @@ export interface RunningWorker {
 
 const EXPIRE_EVERY_MS = 60_000;
 
-/** Builds the worker from config and joins the consumer group (`tally worker`, `tally all`). */
-export async function startWorker({ config, redis, logger, registry, consumerName, meters: givenMeters }: StartWorkerOptions): Promise<RunningWorker> {
+/** Builds the worker and its consumer-group member from config, not started yet. */
+export function createWorkerMember({ config, redis, logger, registry, consumerName, meters: givenMeters }: StartWorkerOptions): WorkerMember {
   const prefix = config.redisPrefix;
   const cacheMaxAgeMs = config.definitions.cacheMaxAgeMs;
   const meters = givenMeters ?? createRedisMeterRegistry({ redis, prefix, cacheMaxAgeMs });
@@ -56,6 +62,13 @@ export async function startWorker({ config, redis, logger, registry, consumerNam
     parkedMaxPerSubject: config.materialize.parkedMaxPerSubject,
     parkedRetentionMs: config.materialize.parkedRetentionMs,
   });
+  return { worker, consumer };
+}
+
+/** Builds the worker and joins the consumer group (`tally worker`, `tally all`). */
+export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
+  const { config, logger, consumerName } = options;
+  const { worker, consumer } = createWorkerMember(options);
   await consumer.start(worker.handle);
   const expiry = setInterval(() => {
     worker.expireParked().catch((error: unknown) => logger.warn({ err: error }, 'parked events expiry failed, will retry'));

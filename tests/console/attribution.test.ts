@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { messagesOf } from '../../console/src/api/feed.js';
 import type { Customer, IngestedEvent } from '../../console/src/api/types.js';
-import { customerForSubject, ownerOf, unattributedSubjects, withSubjectKey } from '../../console/src/attribution/unattributed-subjects.js';
+import { customerForSubject, ownerOf, replayedEvents, stillParked, unattributedSubjects, withSubjectKey } from '../../console/src/attribution/unattributed-subjects.js';
 
 function record(subject: string, time: string, validationError?: string, type = 'api_request'): IngestedEvent {
   return { event: { specversion: '1.0', id: `${subject}-${time}`, source: 'gw', type, subject, time }, validationError, ingestedAt: time, storedAt: time };
@@ -50,4 +50,14 @@ test('fix bodies: a new customer claims the subject; attaching keeps every other
     usageAttribution: { subjectKeys: ['a1', 'alice'] },
   });
   assert.deepEqual(withSubjectKey(acme, 'a1').usageAttribution.subjectKeys, ['a1'], 'no duplicate key');
+});
+
+test('a replayed event stops counting as parked: its newer record names the customer', () => {
+  const parked = (id: string) => ({ ...record('erin', '2026-05-01T10:00:00Z', 'no customer found for event subject: erin'), event: { ...record('erin', '2026-05-01T10:00:00Z').event, id } });
+  const replay = (id: string) => ({ ...parked(id), validationError: undefined, customerId: '01JERIN', storedAt: '2026-05-01T11:00:00Z' });
+  // Newest first: e1 was replayed after it was parked, e2 is still parked.
+  const feed = [replay('e1'), parked('e2'), parked('e1')];
+  assert.equal(stillParked(feed, 'erin'), 1);
+  assert.equal(stillParked([replay('e2'), ...feed], 'erin'), 0);
+  assert.deepEqual([...replayedEvents(feed)], ['gw\u0000e1']);
 });

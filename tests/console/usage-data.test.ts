@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MeterQueryRow } from '../../console/src/api/types.js';
+import { createAxisLabels } from '../../console/src/usage/axis-labels.js';
 import { usageCsv } from '../../console/src/usage/usage-csv.js';
 import { sortRows, toSeries } from '../../console/src/usage/usage-series.js';
 import { alignRange, nextWindow, windowStart, windowStarts } from '../../console/src/usage/zone-time.js';
@@ -58,4 +59,12 @@ test('CSV has the API CSV columns, the rows in table order, and quotes what need
     ].join('\r\n'),
   );
   assert.equal(usageCsv([], undefined), 'window_start,window_end,value\r\n');
+});
+
+test('axis labels: 24-hour times in the zone with the date at midnight, dates or months for longer spans', () => {
+  const labels = createAxisLabels('Asia/Kolkata');
+  const s = (iso: string) => Date.parse(iso) / 1000;
+  assert.deepEqual(labels([s('2026-05-01T16:30:00Z'), s('2026-05-01T18:30:00Z'), s('2026-05-01T20:30:00Z')]), ['22:00\n1 May', '00:00\n2 May', '02:00']);
+  assert.deepEqual(labels([s('2026-05-01T00:00:00Z'), s('2026-05-11T00:00:00Z')]), ['1 May', '11 May']);
+  assert.deepEqual(createAxisLabels('UTC')([s('2026-01-01T00:00:00Z'), s('2026-07-01T00:00:00Z')]), ['Jan 2026', 'Jul 2026']);
 });

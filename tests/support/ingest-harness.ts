@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { createRedisTokenStore } from '../../core/auth/redis/redis-token-store.js';
+import { createTokenCache, revocationChannel } from '../../core/auth/redis/token-cache.js';
 import { createRequireScope } from '../../core/auth/require-scope.js';
 import type { TokenStore } from '../../core/auth/token-store.js';
 import { loadConfig, type Config } from '../../core/config/config.js';
@@ -45,7 +46,9 @@ export async function startIngestHarness({ redisUrl, log, env = {} }: { redisUrl
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   const registry = new Registry();
   const metrics = createHttpMetrics({ registry });
-  const tokens = createRedisTokenStore({ redis, prefix });
+  // The token cache production uses, so that "revoked -> 401 at once" is proven through it.
+  const tokenCache = createTokenCache({ subscriber: redis.duplicate(), channel: revocationChannel(prefix), maxAgeMs: 60_000, maxEntries: 1_000 });
+  const tokens = createRedisTokenStore({ redis, prefix, cache: tokenCache });
   const requireScope = createRequireScope({ tokens });
   const app = createApp({
     logger,
@@ -72,6 +75,7 @@ export async function startIngestHarness({ redisUrl, log, env = {} }: { redisUrl
     readToken,
     async close() {
       await server.close();
+      tokenCache.close();
       redis.disconnect();
     },
   };

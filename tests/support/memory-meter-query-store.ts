@@ -1,4 +1,4 @@
-import type { Granularity, MeterAggregateRequest, MeterAggregateRow, MeterQueryStore } from '../../core/meters/meter-query-store.js';
+import type { Granularity, MeterAggregateRequest, MeterQueryStore } from '../../core/meters/meter-query-store.js';
 import { aggregateFacts, dimensionsOf, matches, type MeterFact } from './meter-reference.js';
 
 const bucketMs: Record<Granularity, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
@@ -13,8 +13,9 @@ export interface MemoryMeterQueryStore extends MeterQueryStore {
 
 /**
  * MeterQueryStore over facts in memory, for unit tests of the query side.
- * Like buckets, it can only answer windows that fall on its granularity and
- * lie within retention: anything else throws, so a planner mistake fails loudly.
+ * Like buckets, it can only answer windows that fall on their granularity
+ * and lie within its retention: anything else throws, so a planner mistake
+ * fails loudly. Parts with the same `mergeInto` are aggregated together.
  */
 export function createMemoryMeterQueryStore(retentionMs: Record<Granularity, number> = { minute: 8 * 86_400_000, hour: 400 * 86_400_000, day: 1830 * 86_400_000 }): MemoryMeterQueryStore {
   const store: MemoryMeterQueryStore = {
@@ -27,28 +28,28 @@ export function createMemoryMeterQueryStore(retentionMs: Record<Granularity, num
     },
     async aggregate(request) {
       store.requests.push(request);
-      const size = bucketMs[request.granularity];
-      const rows: MeterAggregateRow[] = [];
+      const groups = new Map<string, { window: number; values: string[]; facts: MeterFact[] }>();
       request.windows.forEach((window, index) => {
-        if (window.fromMs % size !== 0 || window.toMs % size !== 0) throw new Error(`window not aligned to ${request.granularity}`);
-        if (window.fromMs < store.retentionStartMs(request.granularity, Date.now())) throw new Error('window older than retention');
-        const groups = new Map<string, MeterFact[]>();
+        const granularity = window.granularity ?? request.granularity;
+        const size = bucketMs[granularity];
+        if (window.fromMs % size !== 0 || window.toMs % size !== 0) throw new Error(`window not aligned to ${granularity}`);
+        if (window.fromMs < store.retentionStartMs(granularity, Date.now())) throw new Error(`window older than ${granularity} retention`);
+        const target = window.mergeInto ?? index;
         for (const fact of store.facts.get(request.meter.id) ?? []) {
           if (fact.timeMs < window.fromMs || fact.timeMs >= window.toMs || !matches(fact, request.filters, request.customerIds)) continue;
           const dims = dimensionsOf(fact);
-          const key = JSON.stringify(request.groupBy.map((k) => dims[k] ?? ''));
-          groups.set(key, [...(groups.get(key) ?? []), fact]);
-        }
-        for (const [key, group] of groups) {
-          const values = JSON.parse(key) as string[];
-          rows.push({
-            window: index,
-            dimensions: Object.fromEntries(request.groupBy.map((k, i) => [k, values[i]!])),
-            value: aggregateFacts(request.meter.aggregation, group),
-          });
+          const values = request.groupBy.map((k) => dims[k] ?? '');
+          const key = `${target}|${JSON.stringify(values)}`;
+          const group = groups.get(key) ?? { window: target, values, facts: [] };
+          group.facts.push(fact);
+          groups.set(key, group);
         }
       });
-      return rows;
+      return [...groups.values()].map(({ window, values, facts }) => ({
+        window,
+        dimensions: Object.fromEntries(request.groupBy.map((k, i) => [k, values[i]!])),
+        value: aggregateFacts(request.meter.aggregation, facts),
+      }));
     },
   };
   return store;

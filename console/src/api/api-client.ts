@@ -10,7 +10,7 @@ export class ApiError extends Error {
 }
 
 function describe(status: number, detail: string): string {
-  if (status === 403) return `Not allowed: ${detail}. Sign in with a token that has the "admin" scope to make changes.`;
+  if (status === 403) return `Not allowed: ${detail}.${detail.includes('"admin"') ? ' Sign in with an admin token to make changes.' : ''}`;
   if (status === 401) return `Signed out: ${detail}.`;
   if (status === 0) return `Tally is unreachable: ${detail}`;
   return detail;
@@ -36,9 +36,10 @@ export function toSearch(query: Query = {}): string {
 
 /**
  * Every call carries the bearer token in the Authorization header. A 401
- * means the token was revoked or is unknown: the console signs out.
+ * means the token was revoked or is unknown: the console signs out. A 403
+ * tells the console the token may only read.
  */
-export function createApiClient({ token, onUnauthenticated }: { token: string; onUnauthenticated: (message: string) => void }): ApiClient {
+export function createApiClient({ token, onUnauthenticated, onForbidden }: { token: string; onUnauthenticated: (message: string) => void; onForbidden?: () => void }): ApiClient {
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -55,6 +56,7 @@ export function createApiClient({ token, onUnauthenticated }: { token: string; o
       const detail = (parsed as { detail?: unknown } | undefined)?.detail;
       const error = new ApiError(response.status, typeof detail === 'string' ? detail : `${response.status} ${response.statusText}`);
       if (response.status === 401) onUnauthenticated(error.message);
+      if (response.status === 403) onForbidden?.();
       throw error;
     }
     return parsed as T;
@@ -73,15 +75,7 @@ function safeParse(text: string): unknown {
   }
 }
 
-/** Probes what a token may do: `read` via the meter list, `admin` via the token list. */
-export async function probeToken(token: string): Promise<{ admin: boolean }> {
-  const client = createApiClient({ token, onUnauthenticated: () => undefined });
-  await client.get('/api/v1/meters');
-  try {
-    await client.get('/api/v1/tokens');
-    return { admin: true };
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 403) return { admin: false };
-    throw error;
-  }
+/** Checks a token before it is kept: it must at least read (401 and 403 say why not). */
+export async function checkToken(token: string): Promise<void> {
+  await createApiClient({ token, onUnauthenticated: () => undefined }).get('/api/v1/meters');
 }

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import type { ApiClient } from '../api/api-client.js';
 import { listEvents } from '../api/feed.js';
 import type { Customer } from '../api/types.js';
 import { Link } from '../router.js';
@@ -8,9 +9,16 @@ import { Card, Empty, ErrorBanner, Notice, PageHeader } from '../ui/page.js';
 import { customerLabel, useCustomers } from '../ui/use-customers.js';
 import { useLoad } from '../ui/use-load.js';
 import { AttachSubjectModal, CreateFromSubjectModal } from './fix-subject-modals.js';
-import { ownerOf, unattributedSubjects } from './unattributed-subjects.js';
+import { ownerOf, stillParked, unattributedSubjects } from './unattributed-subjects.js';
 
-const refreshMs = 2_000;
+const refreshMs = 3_000;
+const maxSubjects = 20;
+
+/** The subjects of the newest errors, each with how many of its events are still parked (one feed read per subject). */
+async function loadUnattributed(api: ApiClient) {
+  const subjects = unattributedSubjects(await listEvents(api, { errorsOnly: true })).slice(0, maxSubjects);
+  return Promise.all(subjects.map(async (s) => ({ ...s, parked: stillParked(await listEvents(api, { errorsOnly: false, subject: s.subject }), s.subject) })));
+}
 
 type Fixing = { subject: string; action: 'create' | 'attach' };
 
@@ -23,13 +31,13 @@ type Fixing = { subject: string; action: 'create' | 'attach' };
 export function AttributionPage({ query }: { query: URLSearchParams }) {
   const { api } = useSession();
   const customers = useCustomers();
-  const errors = useLoad(() => listEvents(api, { errorsOnly: true }), [], { refreshMs });
+  const errors = useLoad(() => loadUnattributed(api), [], { refreshMs });
   const [fixing, setFixing] = useState<Fixing | undefined>();
   const [fixed, setFixed] = useState<string | undefined>();
   const highlighted = query.get('subject') ?? undefined;
 
-  const subjects = unattributedSubjects(errors.data ?? []);
-  const open = subjects.filter((s) => !ownerOf(s.subject, customers.data ?? []));
+  const subjects = errors.data ?? [];
+  const open = subjects.filter((s) => s.parked > 0 && !ownerOf(s.subject, customers.data ?? []));
   const claimed = subjects.filter((s) => ownerOf(s.subject, customers.data ?? []));
 
   const onFixed = (customer: Customer, subject: string) => {
@@ -49,7 +57,7 @@ export function AttributionPage({ query }: { query: URLSearchParams }) {
           <thead>
             <tr>
               <th>Subject</th>
-              <th class="num">Errors</th>
+              <th class="num">Parked events</th>
               <th>Event types</th>
               <th>Last event</th>
               <th class="right">Fix</th>
@@ -59,8 +67,8 @@ export function AttributionPage({ query }: { query: URLSearchParams }) {
             {open.map((s) => (
               <tr key={s.subject} class={s.subject === highlighted ? 'row-highlight' : undefined} data-subject={s.subject}>
                 <td class="mono">{s.subject}</td>
-                <td class="num" data-testid="error-count">
-                  {s.count}
+                <td class="num" data-testid="parked-count">
+                  {s.parked}
                 </td>
                 <td class="mono muted">{s.types.join(', ')}</td>
                 <td class="nowrap">{formatTime(s.lastSeen)}</td>
@@ -80,8 +88,16 @@ export function AttributionPage({ query }: { query: URLSearchParams }) {
       </Card>
       {claimed.length > 0 && (
         <Card title="Claimed since">
-          <p class="muted card-note">These subjects have older errors in the feed but belong to a customer now; their parked events were replayed when they were claimed.</p>
+          <p class="muted card-note">These subjects have older errors in the feed but belong to a customer now: claiming them replayed their parked events.</p>
           <table class="table">
+            <thead>
+              <tr>
+                <th>Subject</th>
+                <th>Customer</th>
+                <th class="num">Still parked</th>
+                <th />
+              </tr>
+            </thead>
             <tbody>
               {claimed.map((s) => {
                 const owner = ownerOf(s.subject, customers.data ?? [])!;
@@ -90,6 +106,9 @@ export function AttributionPage({ query }: { query: URLSearchParams }) {
                     <td class="mono">{s.subject}</td>
                     <td>
                       <Link to={`/customers/${owner.id}`}>{customerLabel(owner)}</Link>
+                    </td>
+                    <td class="num" data-testid="still-parked">
+                      {s.parked === 0 ? <span class="pill pill-ok">all replayed</span> : s.parked}
                     </td>
                     <td class="right">
                       <Link to={`/usage?customer=${owner.id}`}>View usage</Link>

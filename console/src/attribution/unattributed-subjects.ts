@@ -27,6 +27,41 @@ export function unattributedSubjects(records: readonly IngestedEvent[]): Unattri
   return [...bySubject.values()].sort((a, b) => b.count - a.count || b.lastSeen.localeCompare(a.lastSeen) || a.subject.localeCompare(b.subject));
 }
 
+/** One event across its feed records (a replay appends a second record for the same event). */
+export function eventKey(record: IngestedEvent): string {
+  return `${record.event.source}\u0000${record.event.id}`;
+}
+
+/**
+ * Events whose newest feed record still says `no customer found`. A replayed
+ * event gets a newer record naming its customer, so once a subject is claimed
+ * and its parked events are replayed, its count drops to zero.
+ * `records` are newest first, as the feed returns them.
+ */
+export function stillParked(records: readonly IngestedEvent[], subject: string): number {
+  const decided = new Set<string>();
+  let parked = 0;
+  for (const record of records) {
+    const key = eventKey(record);
+    if (decided.has(key)) continue;
+    decided.add(key);
+    if (messagesOf(record).some((m) => unattributedSubject(m) === subject)) parked += 1;
+  }
+  return parked;
+}
+
+/** Events of the page that have a newer record naming a customer: their earlier errors were resolved by a replay. */
+export function replayedEvents(records: readonly IngestedEvent[]): Set<string> {
+  const attributed = new Set<string>();
+  const replayed = new Set<string>();
+  for (const record of records) {
+    const key = eventKey(record);
+    if (record.customerId) attributed.add(key);
+    else if (attributed.has(key)) replayed.add(key);
+  }
+  return replayed;
+}
+
 /** The customer a subject resolves to now: its key wins, then its subject keys (as the worker resolves). */
 export function ownerOf(subject: string, customers: readonly Customer[]): Customer | undefined {
   return customers.find((c) => c.key === subject) ?? customers.find((c) => c.usageAttribution.subjectKeys.includes(subject));

@@ -1,12 +1,13 @@
-import { useState } from 'preact/hooks';
-import { listEvents, messagesOf, type FeedFilters } from '../api/feed.js';
-import type { IngestedEvent } from '../api/types.js';
+import { useMemo, useRef, useState } from 'preact/hooks';
+import { listEvents, messagesOf, unattributedSubject, type FeedFilters } from '../api/feed.js';
+import type { Customer, IngestedEvent } from '../api/types.js';
 import { Link, setQuery } from '../router.js';
 import { useSession } from '../ui/api-context.js';
-import { formatTime } from '../ui/format.js';
+import { formatTime, timeAgo } from '../ui/format.js';
 import { Card, Empty, ErrorBanner, PageHeader } from '../ui/page.js';
 import { customerLabel, useCustomers } from '../ui/use-customers.js';
 import { useLoad } from '../ui/use-load.js';
+import { eventKey, ownerOf, replayedEvents } from '../attribution/unattributed-subjects.js';
 import { EventDrawer } from './event-drawer.js';
 import { EventFilterBar } from './event-filter-bar.js';
 
@@ -30,8 +31,12 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
   const [live, setLive] = useState(true);
   const [open, setOpen] = useState<IngestedEvent | undefined>();
   const customers = useCustomers();
-  const events = useLoad(() => listEvents(api, filters), [query.toString()], { refreshMs: live ? refreshMs : undefined });
-  const rows = events.data ?? [];
+  const view = query.toString();
+  // Each answer remembers the filters it answers, so a filter change is a fresh view, not a burst of arrivals.
+  const events = useLoad(async () => ({ view, records: await listEvents(api, filters) }), [view], { refreshMs: live ? refreshMs : undefined });
+  const rows = events.data?.records ?? [];
+  const replayed = useMemo(() => replayedEvents(rows), [rows]);
+  const arrived = useArrivals(events.data);
 
   return (
     <>
@@ -53,7 +58,7 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
       <EventFilterBar filters={filters} customers={customers.data ?? []} onChange={(values) => setQuery(values)} />
       <ErrorBanner error={events.error} />
       <Card>
-        <table class="table events-table">
+        <table class="table events-table" data-view={events.data?.view}>
           <thead>
             <tr>
               <th>Event time</th>
@@ -67,8 +72,13 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
             {rows.map((record) => {
               const messages = messagesOf(record);
               return (
-                <tr key={`${record.event.source}/${record.event.id}/${record.storedAt}`} class={`clickable ${messages.length ? 'row-error' : ''}`} onClick={() => setOpen(record)}>
-                  <td class="nowrap mono">{formatTime(record.event.time)}</td>
+                <tr key={rowKey(record)} class={`clickable ${messages.length ? 'row-error' : ''} ${arrived.has(rowKey(record)) ? 'row-new' : ''}`} onClick={() => setOpen(record)}>
+                  <td class="nowrap">
+                    <div class="mono">{formatTime(record.event.time)}</div>
+                    <div class="muted small" title={`ingested ${formatTime(record.ingestedAt)}`}>
+                      ingested {timeAgo(record.ingestedAt)}
+                    </div>
+                  </td>
                   <td class="mono">{record.event.subject}</td>
                   <td class="mono">{record.event.type}</td>
                   <td>{record.customerId ? <Link to={`/customers/${record.customerId}`}>{customerLabel(customers.byId.get(record.customerId), record.customerId)}</Link> : <span class="muted">none</span>}</td>
@@ -80,6 +90,7 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
                         {messages.map((m) => (
                           <li key={m}>{m}</li>
                         ))}
+                        <ResolvedHint replayed={replayed.has(eventKey(record))} owner={claimedOwner(messages, customers.data ?? [])} />
                       </ul>
                     )}
                   </td>
@@ -96,4 +107,38 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
       {open && <EventDrawer record={open} customerName={customerLabel(customers.byId.get(open.customerId ?? ''), open.customerId)} onClose={() => setOpen(undefined)} />}
     </>
   );
+}
+
+/** The customer that claimed the subject of a `no customer found` message since the event was parked. */
+function claimedOwner(messages: string[], customers: Customer[]): Customer | undefined {
+  const subject = messages.map(unattributedSubject).find((s) => s !== undefined);
+  return subject === undefined ? undefined : ownerOf(subject, customers);
+}
+
+/** Old errors stay in the feed; say when they no longer hold (the event was replayed, or its subject is claimed now). */
+function ResolvedHint({ replayed, owner }: { replayed: boolean; owner: Customer | undefined }) {
+  if (!replayed && !owner) return null;
+  const text = replayed ? 'replayed since' : `subject claimed by ${customerLabel(owner)} since`;
+  return (
+    <li>
+      <span class="pill pill-ok" title="A newer record of this event, or the subject's customer, supersedes this error">
+        {text}
+      </span>
+    </li>
+  );
+}
+
+const rowKey = (record: IngestedEvent) => `${record.event.source}/${record.event.id}/${record.storedAt}`;
+
+/** Rows that arrived with the latest refresh (not on the first load of a filter), so the live tail can flash them. */
+function useArrivals(answer: { view: string; records: IngestedEvent[] } | undefined): Set<string> {
+  const seen = useRef<{ view: string; keys: Set<string> } | undefined>(undefined);
+  return useMemo(() => {
+    if (!answer) return new Set<string>();
+    const { view, records } = answer;
+    const keys = new Set(records.map(rowKey));
+    const before = seen.current?.view === view ? seen.current.keys : undefined;
+    seen.current = { view, keys };
+    return before ? new Set([...keys].filter((k) => !before.has(k))) : new Set<string>();
+  }, [answer]);
 }

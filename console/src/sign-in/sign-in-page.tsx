@@ -13,6 +13,8 @@ export function SignInPage({ message, onSignIn }: { message?: string; onSignIn: 
     event.preventDefault();
     const trimmed = token.trim();
     if (trimmed === '') return setError('Paste a Tally API token.');
+    // The API's own rule (RFC 6750 b64token): anything else could never authenticate.
+    if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(trimmed)) return setError('A token holds only letters, digits and - . _ ~ + / (with = at the end).');
     setBusy(true);
     setError(undefined);
     try {

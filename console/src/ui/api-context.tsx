@@ -4,8 +4,8 @@ import type { ApiClient } from '../api/api-client.js';
 
 export interface Session {
   api: ApiClient;
-  /** What the token may do; the server decides in the end (403 is shown as it comes). */
-  admin: boolean;
+  /** True once the API refused a change with 403: the token may only read. */
+  readOnly: boolean;
 }
 
 export const SessionContext = createContext<Session | undefined>(undefined);

@@ -21,7 +21,21 @@ export interface UsageSelection {
   groupBy: string | undefined;
 }
 
-const timeZones = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+// Browsers list some zones under their old ICU names; show the names operators know (both are valid IANA ids).
+const renamed: Record<string, string> = {
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'America/Godthab': 'America/Nuuk',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+};
+const knownZones = [...new Set(Intl.supportedValuesOf('timeZone').map((z) => renamed[z] ?? z))].filter((z) => z !== 'UTC').sort();
+
+function zoneChoices(selected: string): string[] {
+  return ['UTC', ...(selected !== 'UTC' && !knownZones.includes(selected) ? [selected] : []), ...knownZones];
+}
 
 type Change = Record<string, string | undefined>;
 
@@ -73,7 +87,7 @@ export function UsageControls({ selection, meters, customers, onChange }: { sele
       <label class="field inline">
         <span>Time zone</span>
         <select name="tz" value={selection.timeZone} onChange={(e) => onChange({ tz: e.currentTarget.value })}>
-          {timeZones.map((z) => (
+          {zoneChoices(selection.timeZone).map((z) => (
             <option key={z} value={z}>
               {z}
             </option>

@@ -1,4 +1,4 @@
-import { useMemo } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { windowSizes, type Meter, type WindowSize } from '../api/types.js';
 import { Link, setQuery } from '../router.js';
 import { useSession } from '../ui/api-context.js';
@@ -16,6 +16,7 @@ import { UsageTables } from './usage-tables.js';
 import { alignRange, isValidTimeZone, windowStarts } from './zone-time.js';
 
 const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const liveRefreshMs = 10_000;
 
 function selectionOf(query: URLSearchParams, meters: Meter[]): UsageSelection {
   const range = ranges.find((r) => r.id === query.get('range')) ?? ranges[1];
@@ -43,13 +44,14 @@ export function UsagePage({ query }: { query: URLSearchParams }) {
   const selection = selectionOf(query, meters.data ?? []);
   const key = `${query.toString()}|${selection.meter?.slug}`;
 
+  const [live, setLive] = useState(false);
   const usage = useLoad(async () => {
     if (!selection.meter) return undefined;
     const rangeMs = ranges.find((r) => r.id === selection.range)!.ms;
     const now = Date.now();
     const { from, to } = alignRange(now - rangeMs, now, selection.windowSize, selection.timeZone);
     return loadUsage(api, { meterSlug: selection.meter.slug, customerId: selection.customerId, windowSize: selection.windowSize, timeZone: selection.timeZone, groupBy: selection.groupBy, from, to });
-  }, [key]);
+  }, [key], { refreshMs: live ? liveRefreshMs : undefined });
 
   const shown = usage.data && selection.meter ? usage.data : undefined;
   const rows = useMemo(() => (shown ? sortRows(shown.rows, shown.request.groupBy) : []), [shown]);
@@ -59,6 +61,8 @@ export function UsagePage({ query }: { query: URLSearchParams }) {
     return toSeries(shown.rows, groupBy, selection.meter.aggregation, windowStarts(from, to, windowSize, timeZone));
   }, [shown]);
   const customer = customers.byId.get(selection.customerId ?? '');
+  const byCustomer = shown?.request.groupBy === 'customer_id';
+  const labelOf = useMemo(() => (value: string) => (byCustomer && customers.byId.has(value) ? customerLabel(customers.byId.get(value)) : value), [byCustomer, customers.byId]);
 
   if (meters.data && meters.data.length === 0) {
     return (
@@ -78,6 +82,10 @@ export function UsagePage({ query }: { query: URLSearchParams }) {
         subtitle={selection.meter ? `${selection.meter.name ?? selection.meter.slug} · ${unitOf(selection.meter)} · ${customer ? customerLabel(customer) : 'all customers'}` : undefined}
         actions={
           <>
+            <label class="toggle" title={`Re-query every ${liveRefreshMs / 1000} s; the range moves with the clock`}>
+              <input type="checkbox" name="live" checked={live} onChange={(e) => setLive(e.currentTarget.checked)} />
+              <span class={live ? 'live-dot on' : 'live-dot'} /> Live
+            </label>
             <button type="button" onClick={usage.reload}>
               Refresh
             </button>
@@ -108,9 +116,9 @@ export function UsagePage({ query }: { query: URLSearchParams }) {
             </div>
           </div>
           <Card title="Over time">
-            {rows.length === 0 ? <Empty>No usage in this range.</Empty> : <UsageChart series={series} timeZone={shown.request.timeZone} windowSize={shown.request.windowSize} unit={unitOf(selection.meter)} />}
+            {rows.length === 0 ? <Empty>No usage in this range.</Empty> : <UsageChart series={series} labelOf={labelOf} end={shown.request.to} timeZone={shown.request.timeZone} windowSize={shown.request.windowSize} unit={unitOf(selection.meter)} />}
           </Card>
-          <UsageTables usage={shown} rows={rows} />
+          <UsageTables usage={shown} rows={rows} labelOf={labelOf} />
         </>
       )}
     </>

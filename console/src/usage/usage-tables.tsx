@@ -5,8 +5,11 @@ import { colorOf } from './usage-chart.js';
 import type { Usage } from './usage-query.js';
 import { groupValueOf } from './usage-series.js';
 
-/** Totals per group (same colors and order as the chart) and every row shown, as the CSV has them. */
-export function UsageTables({ usage, rows }: { usage: Usage; rows: MeterQueryRow[] }) {
+/**
+ * Totals per group (same colors and order as the chart) and every row shown,
+ * as the CSV has them (`labelOf` names customer ids; the CSV keeps the ids).
+ */
+export function UsageTables({ usage, rows, labelOf }: { usage: Usage; rows: MeterQueryRow[]; labelOf: (value: string) => string }) {
   const { groupBy, timeZone } = usage.request;
   const totals = [...usage.groupTotals].sort((a, b) => groupValueOf(a, groupBy).localeCompare(groupValueOf(b, groupBy)));
   return (
@@ -25,7 +28,7 @@ export function UsageTables({ usage, rows }: { usage: Usage; rows: MeterQueryRow
                 <tr key={groupValueOf(row, groupBy)}>
                   <td>
                     <span class="swatch" style={{ background: colorOf(i) }} />
-                    {groupValueOf(row, groupBy) || <span class="muted">(none)</span>}
+                    {labelOf(groupValueOf(row, groupBy)) || <span class="muted">(none)</span>}
                   </td>
                   <td class="num">{formatNumber(row.value)}</td>
                 </tr>
@@ -50,7 +53,7 @@ export function UsageTables({ usage, rows }: { usage: Usage; rows: MeterQueryRow
                 <tr key={`${row.windowStart}|${groupValueOf(row, groupBy)}`}>
                   <td class="mono nowrap">{formatTime(row.windowStart, timeZone)}</td>
                   <td class="mono nowrap">{formatTime(row.windowEnd, timeZone)}</td>
-                  {groupBy && <td>{groupValueOf(row, groupBy)}</td>}
+                  {groupBy && <td>{labelOf(groupValueOf(row, groupBy))}</td>}
                   <td class="num">{formatNumber(row.value)}</td>
                 </tr>
               ))}

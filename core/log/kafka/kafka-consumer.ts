@@ -10,6 +10,8 @@ export interface KafkaConsumerOptions {
   groupId: string;
   /** The broker holds a fetch this long when there is nothing new. */
   fetchWaitMs: number;
+  /** Kafka's session timeout; heartbeats go out every tenth of it (at most every 3 s), rebalances wait twice it. */
+  sessionTimeoutMs?: number;
   logger: Logger;
 }
 
@@ -36,7 +38,15 @@ function decode(message: KafkaMessage, partition: number): ConsumedRecord {
  */
 export function createKafkaConsumer(options: KafkaConsumerOptions): LogConsumer {
   const { kafka, topic, groupId, logger } = options;
-  const consumer: Consumer = kafka.consumer({ groupId, maxWaitTimeInMs: options.fetchWaitMs });
+  const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    maxWaitTimeInMs: options.fetchWaitMs,
+    sessionTimeout,
+    // How long a rebalance waits for members to rejoin: kafkajs's ratio (60 s to 30 s), scaled with the session.
+    rebalanceTimeout: sessionTimeout * 2,
+    heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 10)),
+  });
   const admin = kafka.admin();
   const connectAdmin = lazyConnect(admin);
   let handler: BatchHandler | undefined;

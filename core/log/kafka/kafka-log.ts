@@ -3,7 +3,7 @@ import { Partitioners } from 'kafkajs';
 import type { EventLog } from '../event-log.js';
 import { encodeRecord } from '../log-payload.js';
 import { withPublishDeadline } from '../publish-deadline.js';
-import { createSendCoalescer } from './send-coalescer.js';
+import { createSendLanes } from './send-lanes.js';
 
 export interface KafkaLogOptions {
   kafka: Kafka;
@@ -12,6 +12,8 @@ export interface KafkaLogOptions {
   lingerMs: number;
   maxBatchRecords: number;
   maxBatchBytes: number;
+  /** Sends in flight at once (lanes by subject); 1 = one send at a time. */
+  sendLanes: number;
 }
 
 /** Connects on first use and again after a failed attempt, so a broker outage at start is not fatal. */
@@ -43,7 +45,7 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
   const connectProducer = lazyConnect(producer);
   const connectAdmin = lazyConnect(admin);
 
-  const coalescer = createSendCoalescer<Message>({
+  const coalescer = createSendLanes<Message>({
     send: async (messages) => {
       await (await connectProducer()).send({ topic, acks: -1, timeout: publishTimeoutMs, messages });
     },
@@ -51,6 +53,8 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
     lingerMs: options.lingerMs,
     maxRecords: options.maxBatchRecords,
     maxBytes: options.maxBatchBytes,
+    lanes: options.sendLanes,
+    keyOf: (message) => message.key as string,
   });
 
   return {

@@ -1,10 +1,8 @@
 import { TallyError } from '../../http/tally-error.js';
-import type { Aggregation } from '../meter.js';
-import type { MeterAggregateRow, MeterQueryStore } from '../meter-query-store.js';
+import type { MeterQueryStore } from '../meter-query-store.js';
 import type { MeterQuery, MeterQueryAnswer, MeterQueryRow, MeterQueryService } from './meter-query.js';
-import { granularityMs, planQuery } from './plan-query.js';
-import type { ZoneOffsets } from './zone-offsets.js';
-import { windowStart, zoneWindows, type WindowSize } from './zone-windows.js';
+import { resolveRange } from './default-range.js';
+import { planQuery } from './plan-query.js';
 
 export interface MeterQueryServiceDeps {
   store: MeterQueryStore;
@@ -12,67 +10,39 @@ export interface MeterQueryServiceDeps {
   now?: () => number;
 }
 
-/** A MONTH window reaches 31 days beyond `from` and `to`; offsets must be known there too. */
-const offsetMarginMs = 33 * 86_400_000;
-
 /**
- * Plans a query (window edges in the zone, granularity per window), reads the
- * store once per granularity in parallel, and orders the rows.
+ * Plans a query (window edges in the zone, each window split into parts of
+ * the coarsest buckets that answer it exactly), reads every part in one
+ * store call that merges the parts of a window, and orders the rows.
  */
 export function createMeterQueryService({ store, limits, now = Date.now }: MeterQueryServiceDeps): MeterQueryService {
   return {
     async query(query) {
       const nowMs = now();
       const retentionStartMs = (granularity: Parameters<MeterQueryStore['retentionStartMs']>[0]) => store.retentionStartMs(granularity, nowMs);
-      const provisionalTo = query.toMs ?? ceilTo(nowMs + 1, granularityMs.day);
-      const provisionalFrom = query.fromMs ?? ceilTo(retentionStartMs('day'), granularityMs.day);
-      const offsets = query.zone.over(Math.min(provisionalFrom, provisionalTo) - offsetMarginMs, Math.max(provisionalFrom, provisionalTo) + offsetMarginMs);
-      let fromMs = provisionalFrom;
-      let toMs = provisionalTo;
-      if (query.windowSize) {
-        // Defaults cover whole windows (all retained history, up to the end of the current one), never partial ones.
-        const size = query.windowSize;
-        if (query.fromMs === undefined && windowStart(offsets, size, fromMs) !== fromMs) fromMs = windowAt(offsets, size, fromMs).endMs;
-        if (query.toMs === undefined) toMs = windowAt(offsets, size, nowMs).endMs;
-      }
+      const { fromMs, toMs, offsets } = resolveRange({ ...query, nowMs, retentionStartMs, maxWindows: limits.maxWindows });
       if (fromMs >= toMs) {
         throw new TallyError('BAD_REQUEST', `from must be before to (from ${new Date(fromMs).toISOString()}, to ${new Date(toMs).toISOString()})`, {
           invalidParameters: [{ field: 'from', rule: 'before_to', reason: 'must be before to', source: 'query' }],
         });
       }
 
-      const splittable = combine[query.meter.aggregation] !== undefined;
-      const plan = planQuery({ fromMs, toMs, windowSize: query.windowSize, offsets, retentionStartMs, splittable, ...limits });
-      const results = await Promise.all(
-        plan.reads.map((read) =>
-          store.aggregate({
-            meter: query.meter,
-            ...(query.customerIds ? { customerIds: query.customerIds } : {}),
-            granularity: read.granularity,
-            windows: read.windows,
-            groupBy: query.groupBy,
-            filters: query.filters,
-          }),
-        ),
-      );
-
-      const merged = new Map<string, MeterQueryRow & { order: string }>();
-      const merge = combine[query.meter.aggregation];
-      results.forEach((result: MeterAggregateRow[], readIndex) => {
-        const read = plan.reads[readIndex]!;
-        for (const row of result) {
-          if (row.value === null) continue;
-          const index = read.answerIndex[row.window]!;
-          const window = plan.windows[index]!;
-          const dimensions = Object.fromEntries(query.groupBy.map((key) => [key, row.dimensions[key] ?? '']));
-          const order = JSON.stringify(dimensions);
-          const key = `${index}|${order}`;
-          const seen = merged.get(key);
-          if (seen && merge) seen.value = merge(seen.value, row.value);
-          else merged.set(key, { windowStartMs: window.startMs, windowEndMs: window.endMs, dimensions, value: row.value, order });
-        }
+      const plan = planQuery({ fromMs, toMs, windowSize: query.windowSize, offsets, retentionStartMs, ...limits });
+      const result = await store.aggregate({
+        meter: query.meter,
+        ...(query.customerIds ? { customerIds: query.customerIds } : {}),
+        granularity: 'minute',
+        windows: plan.parts,
+        groupBy: query.groupBy,
+        filters: query.filters,
       });
-      const rows = [...merged.values()];
+      const rows: (MeterQueryRow & { order: string })[] = [];
+      for (const row of result) {
+        if (row.value === null) continue;
+        const window = plan.windows[row.window]!;
+        const dimensions = Object.fromEntries(query.groupBy.map((key) => [key, row.dimensions[key] ?? '']));
+        rows.push({ windowStartMs: window.startMs, windowEndMs: window.endMs, dimensions, value: row.value, order: JSON.stringify(dimensions) });
+      }
       rows.sort((a, b) => a.windowStartMs - b.windowStartMs || (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
       const answer: MeterQueryAnswer = {
         fromMs,
@@ -84,21 +54,4 @@ export function createMeterQueryService({ store, limits, now = Date.now }: Meter
       return answer;
     },
   };
-}
-
-/** How values of disjoint parts of a window combine; the other aggregations need one read per window. */
-const combine: Partial<Record<Aggregation, (a: number, b: number) => number>> = {
-  SUM: (a, b) => a + b,
-  COUNT: (a, b) => a + b,
-  MIN: Math.min,
-  MAX: Math.max,
-};
-
-function windowAt(offsets: ZoneOffsets, size: WindowSize, ms: number) {
-  const start = windowStart(offsets, size, ms);
-  return zoneWindows(offsets, size, start, start + 1)[0]!;
-}
-
-function ceilTo(ms: number, unit: number): number {
-  return Math.ceil(ms / unit) * unit;
 }

@@ -17,34 +17,29 @@ export interface PlanInput {
   retentionStartMs: (granularity: Granularity) => number;
   maxWindows: number;
   maxBuckets: number;
-  /**
-   * The aggregation's window value can be combined from values of disjoint
-   * parts (SUM, COUNT, MIN, MAX): windows are then read as days in the
-   * middle and hours and minutes only at the unaligned edges.
-   */
-  splittable: boolean;
 }
 
-/** One store read: windows (or parts of windows) at one granularity, and where they go in the answer. */
-export interface PlannedRead {
+/** A part of an answer window, read at one granularity. */
+export interface PlannedPart extends TimeWindow {
   granularity: Granularity;
-  windows: TimeWindow[];
-  /** `answerIndex[i]` is the index in `QueryPlan.windows` of `windows[i]`; with splitting, several parts share one. */
-  answerIndex: number[];
+  /** Index in `QueryPlan.windows` of the window this part belongs to. */
+  mergeInto: number;
 }
 
 export interface QueryPlan {
   /** The windows of the answer, whole (the first and last may be read only in part). */
   windows: ZoneWindow[];
-  reads: PlannedRead[];
+  /** Disjoint, in window order; the store merges the parts of a window. */
+  parts: PlannedPart[];
 }
 
 /**
- * Chooses, per window, the coarsest kept granularity whose buckets fall on
- * both of its edges (the edges clipped to `[from, to)`) and that is still
- * retained there. A DAY in Asia/Kolkata starts at 18:30 UTC, so it is read
- * from hours; a DAY in Asia/Kathmandu (+05:45) only from minutes. Refuses,
- * naming why, anything no granularity can answer exactly.
+ * Splits every window (clipped to `[from, to)`) into parts the buckets can
+ * answer exactly: whole UTC days in the middle, hours next to them, minutes
+ * only at edges that fall on no hour. A day in Asia/Kolkata (18:30 to 18:30
+ * UTC) is 30 minutes, 23 hours, 30 minutes; one in Asia/Kathmandu (+05:45)
+ * 45 minutes, 23 hours, 15 minutes. Refuses, naming why, any part older than
+ * its granularity's retention, and ranges too large to read.
  */
 export function planQuery(input: PlanInput): QueryPlan {
   const { fromMs, toMs, windowSize, offsets, maxWindows } = input;
@@ -54,17 +49,13 @@ export function planQuery(input: PlanInput): QueryPlan {
   const windows = windowSize ? zoneWindows(offsets, windowSize, fromMs, toMs) : [{ startMs: fromMs, endMs: toMs }];
   if (windows.length > maxWindows) throw tooManyWindows(windowSize!, maxWindows);
 
-  const byGranularity = new Map<Granularity, PlannedRead>();
+  const parts: PlannedPart[] = [];
   let buckets = 0;
   windows.forEach((window, index) => {
     const clipped = { fromMs: Math.max(window.startMs, fromMs), toMs: Math.min(window.endMs, toMs) };
-    const parts: [Granularity, TimeWindow][] = input.splittable ? splitAligned(clipped, input) : [[chooseGranularity(clipped, input), clipped]];
-    for (const [granularity, part] of parts) {
+    for (const [granularity, part] of splitAligned(clipped, input)) {
       buckets += (part.toMs - part.fromMs) / granularityMs[granularity];
-      let read = byGranularity.get(granularity);
-      if (!read) byGranularity.set(granularity, (read = { granularity, windows: [], answerIndex: [] }));
-      read.windows.push(part);
-      read.answerIndex.push(index);
+      parts.push({ ...part, granularity, mergeInto: index });
     }
   });
   if (buckets > input.maxBuckets) {
@@ -75,7 +66,7 @@ export function planQuery(input: PlanInput): QueryPlan {
       { invalidParameters: [{ field: 'from', rule: 'max_buckets', reason: `more than ${input.maxBuckets} buckets`, source: 'query' }] },
     );
   }
-  return { windows, reads: [...byGranularity.values()] };
+  return { windows, parts };
 }
 
 /**
@@ -109,7 +100,8 @@ function chooseGranularity(window: TimeWindow, input: PlanInput): Granularity {
     alignedButExpired ??= granularity;
   }
   const granularity = alignedButExpired ?? 'minute';
-  const oldest = formatZoneTime(input.offsets, input.retentionStartMs(granularity));
+  // In UTC: the zone's offsets are known only around the query's range.
+  const oldest = new Date(input.retentionStartMs(granularity)).toISOString().replace('.000Z', 'Z');
   const start = formatZoneTime(input.offsets, window.fromMs);
   throw new TallyError(
     'BAD_REQUEST',

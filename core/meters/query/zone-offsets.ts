@@ -2,6 +2,10 @@ const minuteMs = 60_000;
 const dayMs = 86_400_000;
 /** Offset changes (DST, zone reforms) are months apart; sampling weekly cannot step over two of them. */
 const sampleStepMs = 7 * dayMs;
+/** Longer than any retention (plus a month either side): queries beyond it have no data to label. */
+const maxTableSpanMs = 7 * 366 * dayMs;
+/** Tables kept per zone (each a few hundred entries at most); then they are rebuilt as needed. */
+const maxTablesPerZone = 16;
 
 /** A zone's UTC offset as a function of the instant. */
 export interface ZoneOffsets {
@@ -14,7 +18,7 @@ export interface ZoneOffsets {
 export interface ZoneOffsetSource {
   readonly zone: string;
   offsetAt(utcMs: number): number;
-  /** The offset as a piecewise-constant table over `[fromMs, toMs]`: cheap lookups for many windows. */
+  /** Offsets with a piecewise-constant table over `[fromMs, toMs]`: cheap lookups for many windows. */
   over(fromMs: number, toMs: number): ZoneOffsets;
 }
 
@@ -65,7 +69,12 @@ function formatterFor(zone: string): Intl.DateTimeFormat | undefined {
   }
 }
 
+function yearStart(ms: number, plusYears: number): number {
+  return Date.UTC(new Date(ms).getUTCFullYear() + plusYears, 0, 1);
+}
+
 function createSource(zone: string, formatter: Intl.DateTimeFormat): ZoneOffsetSource {
+  const tables = new Map<string, (utcMs: number) => number>();
   const offsetAt = (utcMs: number): number => {
     const whole = Math.floor(utcMs / 1000) * 1000;
     const parts: Record<string, number> = {};
@@ -79,7 +88,19 @@ function createSource(zone: string, formatter: Intl.DateTimeFormat): ZoneOffsetS
     zone,
     offsetAt,
     over(fromMs, toMs) {
-      return { zone, offsetAt: tableLookup(buildTable(offsetAt, fromMs, toMs)) };
+      // Whole UTC years, so that queries over similar ranges share one table; bounded so that an absurd
+      // range costs no more than a few hundred samples. Outside the table, Intl answers directly.
+      const startMs = yearStart(fromMs, 0);
+      const endMs = yearStart(Math.min(toMs, fromMs + maxTableSpanMs), 1);
+      const key = `${startMs}:${endMs}`;
+      let lookup = tables.get(key);
+      if (!lookup) {
+        if (tables.size >= maxTablesPerZone) tables.clear();
+        lookup = tableLookup(buildTable(offsetAt, startMs, endMs));
+        tables.set(key, lookup);
+      }
+      const table = lookup;
+      return { zone, offsetAt: (utcMs) => (utcMs < startMs || utcMs > endMs ? offsetAt(utcMs) : table(utcMs)) };
     },
   };
 }

@@ -18,7 +18,7 @@ const fixedUnitMs: Record<'MINUTE' | 'HOUR', number> = { MINUTE: 60_000, HOUR: h
  * The windows of `size` in a zone that intersect `[fromMs, toMs)`, in order.
  * MINUTE and HOUR windows truncate the local time, so the repeated hour of a
  * DST fall-back is two windows with different offsets, and a skipped hour is
- * none; DAY and MONTH windows run from local midnight to local midnight and
+ * none (a 30-minute shift starts a window at the change); DAY and MONTH windows run from local midnight to local midnight and
  * are 23 or 25 hours long across a DST change.
  */
 export function zoneWindows(offsets: ZoneOffsets, size: WindowSize, fromMs: number, toMs: number): ZoneWindow[] {
@@ -45,8 +45,8 @@ export function windowStart(offsets: ZoneOffsets, size: WindowSize, utcMs: numbe
   const offset = offsets.offsetAt(utcMs);
   const local = utcMs + offset;
   if (size === 'MINUTE' || size === 'HOUR') {
-    const unit = fixedUnitMs[size];
-    return utcMs - mod(local, unit);
+    const truncated = utcMs - mod(local, fixedUnitMs[size]);
+    return offsets.offsetAt(truncated) === offset ? truncated : offsetChangeBefore(offsets, truncated, utcMs);
   }
   const date = new Date(local);
   const wall = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), size === 'MONTH' ? 1 : date.getUTCDate());
@@ -84,6 +84,25 @@ export function wallToUtc(offsets: ZoneOffsets, wallMs: number): number {
   }
   if (best !== undefined) return best;
   return Math.max(...candidates.map((offset) => wallMs - offset));
+}
+
+/**
+ * The offset changed between `fromMs` and `toMs` (a 30-minute DST shift,
+ * as in Australia/Lord_Howe, moves the local clock off the hour): the window
+ * starts at the change. Offsets change on whole minutes.
+ */
+function offsetChangeBefore(offsets: ZoneOffsets, fromMs: number, toMs: number): number {
+  const offset = offsets.offsetAt(toMs);
+  let lo = fromMs;
+  let hi = toMs;
+  while (hi - lo > 60_000) {
+    const mid = Math.floor((lo + hi) / 120_000) * 60_000;
+    if (mid <= lo || mid >= hi) break;
+    if (offsets.offsetAt(mid) === offset) hi = mid;
+    else lo = mid;
+  }
+  // The change is the first whole minute after `lo` (at most `hi`).
+  return Math.min(hi, Math.ceil((lo + 1) / 60_000) * 60_000);
 }
 
 function mod(value: number, unit: number): number {

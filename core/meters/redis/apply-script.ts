@@ -1,34 +1,34 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Applies a chunk of one customer's events atomically per event: the dedupe
- * marker and every meter update of an event happen in the same script run,
- * so an event is either fully counted once or not at all. Every key is built
- * from KEYS[1] (the customer's `{c:<id>}:` base), hence one slot.
+ * Applies a chunk of events atomically per event: the dedupe marker and every
+ * meter update of an event happen in the same script run, so an event is
+ * either fully counted once or not at all. KEYS are customer bases
+ * (`<prefix>{c:<id>}:`); every key the script touches extends one of them,
+ * so a call that names one customer (or customers of one slot) stays
+ * single-slot on Redis Cluster.
  *
- * ARGV: nowMs, dedupeTtlMs, uniqueExactLimit, eventCount, then per event 18
- * values: dedupe hour, dedupe expireAt, late (1|0), dedupe field, timeMs,
- * minute key time, minute field, minute expireAt, hour key time, hour field,
- * hour expireAt, day key time, day field, day expireAt, unique minute time,
- * unique hour time, unique day time, update count; then per update 4 values: op, value, "<meterId>:<gid>",
- * dimensions JSON ("" when already sent in this chunk).
- * A granularity whose key time is "" is past retention and skipped.
+ * ARGV: uniqueExactLimit, eventCount, groupCount, the groups
+ * ("<meterId>:<gid>"), then per event 12 values: customer (index into KEYS),
+ * dedupe hour, dedupe expireAt ("" when already set), dedupe field, timeMs,
+ * key time and field for minute, hour and day ("" key time: past retention,
+ * skipped), update count; per update 5 values: op, value, group (index),
+ * dimensions JSON ("" when the group is known), expiries ("" when every key's
+ * expiry is set, else "minute,hour,day" expireAts with "" for those set);
+ * UNIQUE_COUNT updates add their minute, hour and day bucket times. Separate
+ * arguments cost Redis less than one string per event split in Lua.
  * Returns one character per event: 1 applied, 0 duplicate.
  */
 const APPLY = `
-local base = KEYS[1]
-local now, ttl, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local seen, fresh = {}, {}
-local function touch(key, expireAt)
-  if seen[key] then return end
-  seen[key] = true
-  if redis.call('EXISTS', key) == 0 then fresh[key] = expireAt end
-end
+local limit = tonumber(ARGV[1])
+local codes = {':m:', ':h:', ':d:'}
+local groups = {}
+for k = 1, tonumber(ARGV[3]) do groups[k] = ARGV[3 + k] end
 local function unique(key, value, expireAt)
   local kind = redis.call('TYPE', key).ok
   if kind == 'none' then
     redis.call('SADD', key, value)
-    redis.call('PEXPIREAT', key, expireAt)
+    if expireAt ~= '' then redis.call('PEXPIREAT', key, expireAt) end
   elseif kind == 'set' then
     if redis.call('SADD', key, value) == 1 and redis.call('SCARD', key) > limit then
       local members = redis.call('SMEMBERS', key)
@@ -64,60 +64,67 @@ local function update(op, key, f, value, time)
     end
   end
 end
+local nothing = {}
 local out = {}
-local i = 5
-for e = 1, tonumber(ARGV[4]) do
-  local dkey = base .. 'd:' .. ARGV[i]
-  local dexp = tonumber(ARGV[i + 1])
-  local late = ARGV[i + 2] == '1'
-  if not seen[dkey] then
-    seen[dkey] = true
-    if redis.call('EXISTS', dkey) == 0 then fresh[dkey] = dexp
-    elseif late then redis.call('PEXPIREAT', dkey, dexp, 'GT') end
+-- Expiries and group dimensions come with every event until one is applied; write each once per call.
+local done = {}
+local i = 4 + tonumber(ARGV[3])
+for e = 1, tonumber(ARGV[2]) do
+  local base = KEYS[tonumber(ARGV[i])]
+  local dkey = base .. 'd:' .. ARGV[i + 1]
+  local n = tonumber(ARGV[i + 11])
+  local applied = redis.call('HSETNX', dkey, ARGV[i + 3], '') == 1
+  out[e] = applied and '1' or '0'
+  local dexp = ARGV[i + 2]
+  -- Never shorten: a late event may have pushed this marker hash's expiry further out.
+  if applied and dexp ~= '' and not done[dkey] then
+    done[dkey] = true
+    if redis.call('PEXPIRETIME', dkey) < tonumber(dexp) then redis.call('PEXPIREAT', dkey, dexp) end
   end
-  local n = tonumber(ARGV[i + 17])
-  local j = i + 18
-  if redis.call('HSETNX', dkey, ARGV[i + 3], '') == 1 then
-    out[e] = '1'
-    local time = ARGV[i + 4]
-    for u = 1, n do
-      local op, value, mg, dims = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
-      if dims ~= '' then
+  local time = ARGV[i + 4]
+  local j = i + 12
+  for u = 1, n do
+    local op, value, mg, dims, exps = ARGV[j], ARGV[j + 1], groups[tonumber(ARGV[j + 2])], ARGV[j + 3], ARGV[j + 4]
+    local width = op == 'U' and 8 or 5
+    if applied then
+      if dims ~= '' and not done[base .. mg] then
+        done[base .. mg] = true
         local sep = string.find(mg, ':', 1, true)
         redis.call('HSETNX', base .. 'g:' .. string.sub(mg, 1, sep - 1), string.sub(mg, sep + 1), dims)
       end
-      for g = 0, 2 do
-        local kt, f, exp = ARGV[i + 5 + g * 3], ARGV[i + 6 + g * 3], ARGV[i + 7 + g * 3]
+      local expiry = nothing
+      if exps ~= '' then expiry = { string.match(exps, '^([^,]*),([^,]*),([^,]*)$') } end
+      for g = 1, 3 do
+        local kt = ARGV[i + 3 + g * 2]
         if kt ~= '' then
-          local code = g == 0 and 'm' or (g == 1 and 'h' or 'd')
+          local exp = expiry[g] or ''
           if op == 'U' then
-            -- The bucket's own start: a finer granularity's key time is "" once it is past retention.
-            local bt = ARGV[i + 14 + g]
-            unique(base .. 'u:' .. mg .. ':' .. code .. ':' .. bt, value, exp)
+            unique(base .. 'u:' .. mg .. codes[g] .. ARGV[j + 4 + g], value, exp)
           else
-            local key = base .. 'b:' .. mg .. ':' .. code .. ':' .. kt
-            touch(key, exp)
-            update(op, key, f, value, time)
+            local key = base .. 'b:' .. mg .. codes[g] .. kt
+            update(op, key, ARGV[i + 4 + g * 2], value, time)
+            if exp ~= '' and not done[key] then
+              done[key] = true
+              redis.call('PEXPIREAT', key, exp)
+            end
           end
         end
       end
-      j = j + 4
     end
-  else
-    out[e] = '0'
+    j = j + width
   end
-  i = i + 18 + n * 4
+  i = j
 end
-for key, expireAt in pairs(fresh) do redis.call('PEXPIREAT', key, expireAt) end
 return table.concat(out)
 `;
 
 export interface ApplyScript {
-  tallyApplyEvents(base: string, ...args: Array<string | number>): Promise<string>;
+  tallyApplyEvents(numberOfKeys: number, ...keysAndArgs: Array<string | number>): Promise<string>;
 }
 
 export function defineApplyScript(redis: Redis): Redis & ApplyScript {
   const scripted = redis as Redis & Partial<ApplyScript>;
-  if (!scripted.tallyApplyEvents) redis.defineCommand('tallyApplyEvents', { numberOfKeys: 1, lua: APPLY });
+  // numberOfKeys is given per call: a call names as many customers as it carries.
+  if (!scripted.tallyApplyEvents) redis.defineCommand('tallyApplyEvents', { lua: APPLY });
   return redis as Redis & ApplyScript;
 }

@@ -58,17 +58,17 @@ export function createRedisMeterStore({ redis, prefix, retentionMs }: RedisMeter
       const groups = await findGroups(request);
       if (groups.length === 0) return [];
       if (request.meter.aggregation === 'UNIQUE_COUNT') return readUniqueCounts({ redis, prefix, request, groups });
-      const { meter, granularity, windows } = request;
-      const layout = LAYOUT[granularity];
-      const reads: Array<{ group: MeterGroup; window: number; key: string; keyStart: number }> = [];
+      const { meter, windows } = request;
+      const reads: Array<{ group: MeterGroup; window: number; key: string; keyStart: number; granularity: Granularity }> = [];
       const keys = new Map<string, number>();
       groups.forEach((group) => {
-        const base = `${customerBase(prefix, group.customerId)}b:${meter.id}:${group.gid}:${layout.code}:`;
-        windows.forEach(({ fromMs, toMs }, window) => {
+        const base = `${customerBase(prefix, group.customerId)}b:${meter.id}:${group.gid}:`;
+        windows.forEach(({ fromMs, toMs, granularity = request.granularity }, window) => {
+          const layout = LAYOUT[granularity];
           for (let keyStart = layout.keyStart(fromMs); keyStart < toMs; keyStart = layout.keyEnd(keyStart)) {
-            const key = base + timePart(keyStart);
+            const key = `${base}${layout.code}:${timePart(keyStart)}`;
             if (!keys.has(key)) keys.set(key, keys.size);
-            reads.push({ group, window, key, keyStart });
+            reads.push({ group, window, key, keyStart, granularity });
           }
         });
       });
@@ -77,9 +77,10 @@ export function createRedisMeterStore({ redis, prefix, retentionMs }: RedisMeter
       const hashes = (await execAll<Record<string, string>>(pipeline)).map(parseBuckets);
 
       const rows = new Map<string, { window: number; dimensions: Record<string, string>; state: BucketState }>();
-      for (const { group, window, key, keyStart } of reads) {
+      for (const { group, window: index, key, keyStart, granularity } of reads) {
         const buckets = hashes[keys.get(key) ?? -1];
-        const { fromMs, toMs } = windows[window] ?? { fromMs: 0, toMs: 0 };
+        const { fromMs, toMs, mergeInto } = windows[index] ?? { fromMs: 0, toMs: 0 };
+        const window = mergeInto ?? index;
         const state = emptyState();
         let seen = false;
         for (const [field, fields] of buckets ?? []) {
@@ -116,7 +117,7 @@ function parseBuckets(hash: Record<string, string> | undefined): Map<number, Rec
 }
 
 /** Runs a pipeline; rejects with the first command error. */
-export async function execAll<T>(pipeline: ReturnType<Redis['pipeline']>): Promise<T[]> {
+async function execAll<T>(pipeline: ReturnType<Redis['pipeline']>): Promise<T[]> {
   const replies = (await pipeline.exec()) ?? [];
   return replies.map(([error, reply]) => {
     if (error) throw error;

@@ -26,38 +26,57 @@ export async function readUniqueCounts({ redis, prefix, request, groups }: {
   request: MeterAggregateRequest;
   groups: readonly MeterGroup[];
 }): Promise<MeterAggregateRow[]> {
-  const { meter, granularity, windows } = request;
-  const code = LAYOUT[granularity].code;
-  const step = BUCKET_MS[granularity];
-  const reads: Array<{ rowKey: string; window: number; group: MeterGroup; key: string }> = [];
-  const pipeline = redis.pipeline();
+  const { meter, windows } = request;
+  const reads: Array<{ rowKey: string; window: number; group: MeterGroup; keys: string[] }> = [];
   for (const group of groups) {
-    const base = `${customerBase(prefix, group.customerId)}u:${meter.id}:${group.gid}:${code}:`;
-    windows.forEach(({ fromMs, toMs }, window) => {
-      for (let start = fromMs; start < toMs; start += step) {
-        const key = base + timePart(start);
-        pipeline.smembers(key);
-        reads.push({ rowKey: `${window}\u0000${JSON.stringify(group.rowDimensions)}`, window, group, key });
-      }
+    const base = `${customerBase(prefix, group.customerId)}u:${meter.id}:${group.gid}:`;
+    windows.forEach(({ fromMs, toMs, granularity = request.granularity, mergeInto }, index) => {
+      const window = mergeInto ?? index;
+      const code = LAYOUT[granularity].code;
+      const step = BUCKET_MS[granularity];
+      const keys: string[] = [];
+      for (let start = fromMs; start < toMs; start += step) keys.push(`${base}${code}:${timePart(start)}`);
+      if (keys.length > 0) reads.push({ rowKey: `${window}\u0000${JSON.stringify(group.rowDimensions)}`, window, group, keys });
     });
   }
-  const replies = (await pipeline.exec()) ?? [];
+  // One SUNION per group and window part (its keys share the customer's slot); a part holding a sketch is read key by key.
+  const unions = redis.pipeline();
+  for (const read of reads) unions.sunion(...read.keys);
+  const replies = (await unions.exec()) ?? [];
   const rows = new Map<string, UniqueRow>();
-  replies.forEach(([error, reply], i) => {
-    const read = reads[i];
-    if (!read) return;
-    const isSketch = error !== null && String(error).includes('WRONGTYPE');
-    if (error && !isSketch) throw error;
-    const members = isSketch ? [] : ((reply ?? []) as string[]);
-    if (!isSketch && members.length === 0) return;
+  const rowOf = (read: (typeof reads)[number]) => {
     let row = rows.get(read.rowKey);
     if (!row) {
       row = { window: read.window, dimensions: read.group.rowDimensions, members: new Set(), sketchKeys: [] };
       rows.set(read.rowKey, row);
     }
+    return row;
+  };
+  const sketchy: typeof reads = [];
+  replies.forEach(([error, reply], i) => {
+    const read = reads[i]!;
+    if (error && String(error).includes('WRONGTYPE')) return void sketchy.push(read);
+    if (error) throw error;
+    const members = (reply ?? []) as string[];
+    if (members.length === 0) return;
+    const row = rowOf(read);
     for (const member of members) row.members.add(member);
-    if (isSketch) row.sketchKeys.push(read.key);
   });
+  if (sketchy.length > 0) {
+    const perKey = redis.pipeline();
+    const keyReads = sketchy.flatMap((read) => read.keys.map((key) => ({ read, key })));
+    for (const { key } of keyReads) perKey.smembers(key);
+    ((await perKey.exec()) ?? []).forEach(([error, reply], i) => {
+      const { read, key } = keyReads[i]!;
+      const isSketch = error !== null && String(error).includes('WRONGTYPE');
+      if (error && !isSketch) throw error;
+      const members = isSketch ? [] : ((reply ?? []) as string[]);
+      if (!isSketch && members.length === 0) return;
+      const row = rowOf(read);
+      for (const member of members) row.members.add(member);
+      if (isSketch) row.sketchKeys.push(key);
+    });
+  }
   const sketched = [...rows.values()].filter((row) => row.sketchKeys.length > 0);
   if (sketched.length > 0) await estimate(redis, prefix, sketched);
   return [...rows.values()]

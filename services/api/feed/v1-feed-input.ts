@@ -17,7 +17,8 @@ export function parseV1FeedFilter(query: QueryString): FeedFilter {
   const filter: FeedFilter = { limit: maxFeedLimit };
   for (const field of ['from', 'to', 'ingestedAtFrom', 'ingestedAtTo'] as const) {
     const ms = parseInstant(problems, field, single(problems, field, query[field]));
-    if (ms !== undefined) filter[field] = new Date(ms).toISOString();
+    // OpenMeter's bounds are both inclusive; FeedFilter's upper bounds are exclusive.
+    if (ms !== undefined) filter[field] = new Date(field.endsWith('o') ? ms + 1 : ms).toISOString();
   }
   const id = single(problems, 'id', query.id);
   if (id) filter.id = id;
@@ -59,10 +60,10 @@ export function parseBoolean(problems: InputProblems, field: string, value: stri
   return value === 'true';
 }
 
-/** A range whose start is after its end can match nothing: say so instead of answering `[]`. */
+/** A range that can match nothing (after the exclusive upper bounds are applied) is an error, not `[]`. */
 export function checkOrder(problems: InputProblems, filter: FeedFilter): void {
-  if (filter.from && filter.to && filter.from > filter.to) problems.add('from', 'before_to', 'must not be after to');
-  if (filter.ingestedAtFrom && filter.ingestedAtTo && filter.ingestedAtFrom > filter.ingestedAtTo) {
+  if (filter.from && filter.to && filter.from >= filter.to) problems.add('from', 'before_to', 'must not be after to');
+  if (filter.ingestedAtFrom && filter.ingestedAtTo && filter.ingestedAtFrom >= filter.ingestedAtTo) {
     problems.add('ingestedAtFrom', 'before_to', 'must not be after ingestedAtTo');
   }
 }

@@ -85,15 +85,15 @@ function applyFilter(
   }
 }
 
-/** Bounds are inclusive and times have millisecond precision, so `gt`/`lt` move the bound by 1 ms. */
+/** FeedFilter's lower bounds are inclusive, its upper bounds exclusive; times have millisecond precision. */
 function applyTimeFilter(problems: InputProblems, filter: FeedFilter, name: string, [lower, upper]: ['from' | 'ingestedAtFrom', 'to' | 'ingestedAtTo'], op: string, value: string): void {
   const ms = parseInstant(problems, name, value);
   if (ms === undefined) return;
   const iso = (t: number) => new Date(t).toISOString();
   if (op === 'gte' || op === 'eq') filter[lower] = iso(ms);
-  if (op === 'lte' || op === 'eq') filter[upper] = iso(ms);
+  if (op === 'lte' || op === 'eq') filter[upper] = iso(ms + 1);
   if (op === 'gt') filter[lower] = iso(ms + 1);
-  if (op === 'lt') filter[upper] = iso(ms - 1);
+  if (op === 'lt') filter[upper] = iso(ms);
   if (!['gte', 'eq', 'lte', 'gt', 'lt'].includes(op)) problems.add(name, 'filter', 'supported operators: eq, gt, gte, lt, lte');
 }
 

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { RequireScope } from '../../../core/auth/scope.js';
+import type { CustomerStore } from '../../../core/customers/customer-store.js';
 import { readJson, type JsonBodyLimits } from '../../../core/http/read-json.js';
 import { TallyError } from '../../../core/http/tally-error.js';
 import type { Meter } from '../../../core/meters/meter.js';
@@ -10,10 +11,12 @@ import type { ZoneOffsetSource } from '../../../core/meters/query/zone-offsets.j
 import { parseV1Query, v1QueryFromQueryString } from './v1-query-input.js';
 import { csvFilename, v1QueryCsv, v1QueryResult } from './v1-query-response.js';
 import { parseV3Query } from './v3-query-input.js';
-import { v3QueryResult } from './v3-query-response.js';
+import { v3QueryCsv, v3QueryResult } from './v3-query-response.js';
 
 export interface MeterQueryRoutesDeps {
   meters: MeterRegistry;
+  /** For the customer key and name columns of v3 CSV. */
+  customers: CustomerStore;
   queries: MeterQueryService;
   /** Offset sources per IANA zone (one formatter per zone, kept). */
   zones: (zone: string) => ZoneOffsetSource | undefined;
@@ -23,10 +26,10 @@ export interface MeterQueryRoutesDeps {
 
 /**
  * Meter queries, scope `read`: OpenMeter v1 (`GET` with query parameters or
- * `POST` with a MeterQueryRequest; JSON, or CSV for `Accept: text/csv`) and
- * v3 (`POST`, Konnect's `/v3/openmeter` and OpenMeter's `/api/v3/openmeter`).
+ * `POST` with a MeterQueryRequest) and v3 (`POST`, Konnect's `/v3/openmeter`
+ * and OpenMeter's `/api/v3/openmeter`); JSON, or CSV for `Accept: text/csv`.
  */
-export function createMeterQueryRoutes({ meters, queries, zones, requireScope, limits }: MeterQueryRoutesDeps): Router {
+export function createMeterQueryRoutes({ meters, customers, queries, zones, requireScope, limits }: MeterQueryRoutesDeps): Router {
   const router = new Router();
 
   const answerV1 = async (ctx: Context, meter: Meter, query: MeterQuery) => {
@@ -56,7 +59,16 @@ export function createMeterQueryRoutes({ meters, queries, zones, requireScope, l
     router.post(`${prefix}/meters/:meterId/query`, requireScope('read'), async (ctx) => {
       const meter = await meterOrNotFound(meters, ctx.params.meterId);
       const query = parseV3Query(await readJson(ctx, limits), meter, zones);
-      ctx.body = v3QueryResult(await queries.query(query));
+      const answer = await queries.query(query);
+      if (ctx.accepts('application/json', 'text/csv') === 'text/csv') {
+        const ids = [...new Set(answer.rows.map((row) => row.dimensions.customer_id).filter((id): id is string => id !== undefined))];
+        const found = new Map(await Promise.all(ids.map(async (id) => [id, await customers.get(id)] as const)));
+        ctx.type = 'text/csv; charset=utf-8';
+        ctx.attachment(csvFilename(meter));
+        ctx.body = v3QueryCsv(answer, query.groupBy, found);
+      } else {
+        ctx.body = v3QueryResult(answer);
+      }
     });
   }
 

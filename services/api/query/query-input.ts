@@ -9,9 +9,15 @@ export const maxListItems = 100;
 /** Parsing helpers shared by the v1 and v3 query inputs; each records a problem naming the parameter. */
 export function parseInstant(problems: InputProblems, field: string, value: unknown): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  const ms = typeof value === 'string' && rfc3339.test(value) ? Date.parse(value.replace(' ', 'T')) : Number.NaN;
+  // An unencoded `+05:30` in a query string arrives as ` 05:30`.
+  const text = typeof value === 'string' ? value.replace(/ (\d{2}:\d{2})$/, '+$1') : value;
+  const ms = typeof text === 'string' && rfc3339.test(text) ? Date.parse(text.replace(' ', 'T')) : Number.NaN;
   if (Number.isNaN(ms)) {
     problems.add(field, 'format', `must be an RFC 3339 date-time such as 2026-05-01T00:00:00Z, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+  if (ms < 0) {
+    problems.add(field, 'range', `must not be before 1970-01-01T00:00:00Z, got ${JSON.stringify(value)}`);
     return undefined;
   }
   return ms;

@@ -1,5 +1,7 @@
+import type { Customer } from '../../../core/customers/customer.js';
 import type { MeterQueryAnswer } from '../../../core/meters/query/meter-query.js';
 import { formatZoneTime } from '../../../core/meters/query/format-zone-time.js';
+import { csvField } from './v1-query-response.js';
 
 /** The v3 MeterQueryResult: rows carry `from`, `to`, `dimensions` and the value as a decimal string. */
 export function v3QueryResult(answer: MeterQueryAnswer): Record<string, unknown> {
@@ -14,6 +16,33 @@ export function v3QueryResult(answer: MeterQueryAnswer): Record<string, unknown>
       dimensions: row.dimensions,
     })),
   };
+}
+
+/**
+ * v3's CSV: `from,to[,subject][,customer_id,customer_key,customer_name],<dimensions...>,value`;
+ * the three customer columns come together when grouped by `customer_id`.
+ */
+export function v3QueryCsv(answer: MeterQueryAnswer, groupBy: readonly string[], customers: ReadonlyMap<string, Customer | undefined>): string {
+  const time = (ms: number) => formatZoneTime(answer.offsets, ms);
+  const bySubject = groupBy.includes('subject');
+  const byCustomer = groupBy.includes('customer_id');
+  const keys = groupBy.filter((key) => key !== 'subject' && key !== 'customer_id');
+  const header = ['from', 'to', ...(bySubject ? ['subject'] : []), ...(byCustomer ? ['customer_id', 'customer_key', 'customer_name'] : []), ...keys, 'value'];
+  const lines = [header.join(',')];
+  for (const row of answer.rows) {
+    const customerId = row.dimensions.customer_id ?? '';
+    const customer = customers.get(customerId);
+    const fields = [
+      time(row.windowStartMs),
+      time(row.windowEndMs),
+      ...(bySubject ? [row.dimensions.subject ?? ''] : []),
+      ...(byCustomer ? [customerId, customer?.key ?? '', customer?.name ?? ''] : []),
+      ...keys.map((key) => row.dimensions[key] ?? ''),
+      decimalString(row.value),
+    ];
+    lines.push(fields.map(csvField).join(','));
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /**

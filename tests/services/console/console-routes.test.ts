@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { Registry } from 'prom-client';
+import { loadConfig } from '../../../core/config/config.js';
 import { createHttpMetrics } from '../../../core/http/http-metrics.js';
 import { createLogger } from '../../../services/compose/create-logger.js';
 import { serveHttp, type HttpServer } from '../../../services/compose/serve-http.js';
@@ -134,4 +135,9 @@ test('an unbuilt console says how to build it', async () => {
   const response = await get('/console/events', {}, missingServer);
   assert.equal(response.status, 404);
   assert.match(((await response.json()) as { detail: string }).detail, /the console is not built .*run make build/);
+});
+
+test('TALLY_CONSOLE_DIR: dist/console by default (what make build writes), any directory when set', () => {
+  assert.equal(loadConfig({}).console.dir, 'dist/console');
+  assert.equal(loadConfig({ TALLY_CONSOLE_DIR: ' /srv/tally/console ' }).console.dir, '/srv/tally/console');
 });

@@ -72,32 +72,67 @@ test('DST: Europe/Berlin MONTH windows, and a midnight gap (America/Havana) star
 });
 
 /** An independent reading of the wall clock, one Intl call per instant. */
+const formats = new Map<string, Intl.DateTimeFormat>();
 function wall(zone: string, ms: number): { y: number; mo: number; d: number; h: number; mi: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' }).formatToParts(ms);
+  let format = formats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+    formats.set(zone, format);
+  }
+  const parts = format.formatToParts(ms);
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   return { y: get('year'), mo: get('month'), d: get('day'), h: get('hour'), mi: get('minute') };
 }
 
+function checkWindowAt(zone: string, size: WindowSize, t: number): void {
+  const offsets = zones(zone)!.over(t - 40 * day, t + 40 * day);
+  const [window] = zoneWindows(offsets, size, t, t + 1);
+  assert.ok(window && window.startMs <= t && t < window.endMs, 'instant inside its window');
+  assert.equal(windowStart(offsets, size, window.endMs), window.endMs, 'the end starts the next window');
+  const start = wall(zone, window.startMs);
+  const at = wall(zone, t);
+  const startsAtChange = offsetOf(zone, window.startMs - 60_000) !== offsetOf(zone, window.startMs);
+  if (!startsAtChange) assert.equal(start.mi, size === 'MINUTE' ? at.mi : 0);
+  if (size === 'DAY' || size === 'MONTH') assert.equal(start.h === 0 || start.h === 1, true, 'local midnight (or the end of a midnight gap)');
+  if (size === 'MONTH') assert.equal(start.d, 1);
+  if (size !== 'MINUTE' && size !== 'HOUR') assert.equal(`${start.y}-${start.mo}`, `${at.y}-${at.mo}`);
+}
+
+function offsetOf(zone: string, ms: number): number {
+  const w = wall(zone, ms);
+  return Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi) - Math.floor(ms / 60_000) * 60_000;
+}
+
+const dstZones = ['America/New_York', 'Europe/Berlin', 'Australia/Adelaide', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/Havana', 'America/Santiago', 'America/Asuncion', 'Asia/Gaza', 'Africa/Casablanca'];
+
 test('property: every instant lies in its window, whose start is the truncated local time and whose end starts the next', () => {
-  const sample = ['UTC', 'Asia/Kolkata', 'Asia/Kathmandu', 'America/New_York', 'Europe/Berlin', 'Australia/Adelaide', 'Australia/Lord_Howe', 'Pacific/Chatham'];
+  const sample = ['UTC', 'Asia/Kolkata', 'Asia/Kathmandu', ...dstZones];
   fc.assert(
     fc.property(
       fc.constantFrom(...sample),
       fc.constantFrom<WindowSize>('MINUTE', 'HOUR', 'DAY', 'MONTH'),
       fc.integer({ min: Date.parse('2020-01-01T00:00:00Z'), max: Date.parse('2030-01-01T00:00:00Z') }),
-      (zone, size, t) => {
-        const offsets = zones(zone)!.over(t - 40 * day, t + 40 * day);
-        const [window] = zoneWindows(offsets, size, t, t + 1);
-        assert.ok(window && window.startMs <= t && t < window.endMs, 'instant inside its window');
-        assert.equal(windowStart(offsets, size, window.endMs), window.endMs, 'the end starts the next window');
-        const start = wall(zone, window.startMs);
-        const at = wall(zone, t);
-        assert.equal(start.mi, size === 'MINUTE' ? at.mi : 0);
-        if (size === 'DAY' || size === 'MONTH') assert.equal(start.h === 0 || start.h === 1, true, 'local midnight (or the end of a midnight gap)');
-        if (size === 'MONTH') assert.equal(start.d, 1);
-        if (size !== 'MINUTE' && size !== 'HOUR') assert.equal(`${start.y}-${start.mo}`, `${at.y}-${at.mo}`);
-      },
+      checkWindowAt,
     ),
-    { numRuns: 400 },
+    { numRuns: 600 },
+  );
+});
+
+test('property: the same within two days of every offset change of 2026, found by a plain hourly scan', () => {
+  const near: [string, number][] = [];
+  for (const zone of dstZones) {
+    let previous = offsetOf(zone, Date.parse('2026-01-01T00:00:00Z'));
+    for (let ms = Date.parse('2026-01-01T01:00:00Z'); ms < Date.parse('2027-01-01T00:00:00Z'); ms += 3_600_000) {
+      const offset = offsetOf(zone, ms);
+      if (offset !== previous) near.push([zone, ms]);
+      previous = offset;
+    }
+  }
+  assert.ok(near.length >= 15, `found ${near.length} changes`);
+  fc.assert(
+    fc.property(fc.constantFrom(...near), fc.constantFrom<WindowSize>('MINUTE', 'HOUR', 'DAY', 'MONTH'), fc.integer({ min: -2 * day, max: 2 * day }), ([zone, ms], size, delta) =>
+      checkWindowAt(zone, size, ms + delta),
+    ),
+    { numRuns: 800 },
   );
 });

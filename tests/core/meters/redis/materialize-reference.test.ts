@@ -87,6 +87,15 @@ test('buckets read through the MeterQueryStore equal a naive computation over th
     }
   }
   assert.ok(compared > 500, `compared ${compared} rows`);
+
+  // Every bucket, unique-count and dedupe key expires; only group indexes and meter customer sets stay.
+  const keys = await redis.keys(`${prefix}*`);
+  const ttls = await Promise.all(keys.map((key) => redis.pttl(key)));
+  const lasting = keys.filter((key, i) => (ttls[i] ?? 0) < 0);
+  assert.ok(keys.length > 1000, `${keys.length} keys`);
+  assert.deepEqual(lasting.filter((key) => !/}:g:|}:customers$/.test(key)), []);
+  const dedupeTtl = ttls[keys.findIndex((key) => key.includes('}:d:'))] ?? 0;
+  assert.ok(dedupeTtl > DAY - 60_000 && dedupeTtl <= DAY, `late events' markers kept a full TTL (${dedupeTtl})`);
 });
 
 test('UNIQUE_COUNT turns into a HyperLogLog beyond the exact limit and stays within its error', async () => {

@@ -19,6 +19,8 @@ const badV1: [query: string, detail: RegExp][] = [
   ['from=yesterday&to=2026-05-02T00:00:00Z', /from: must be an RFC 3339 date-time/],
   ['from=2026-05-01&to=2026-05-02T00:00:00Z', /from: must be an RFC 3339 date-time/],
   ['from=2026-05-01T00:00:00Z&to=2026-13-02T00:00:00Z', /to: must be an RFC 3339 date-time/],
+  ['from=0001-01-01T00:00:00Z&to=2026-05-02T00:00:00Z', /from: must not be before 1970-01-01T00:00:00Z/],
+  ['from=2026-05-01T00:00:00Z&to=9999-12-31T00:00:00Z&windowSize=DAY', /more than 100 DAY windows/],
   ['from=2026-05-02T00:00:00Z&to=2026-05-01T00:00:00Z', /from: must be before to/],
   ['from=2026-05-01T00:00:00Z&to=2026-05-01T00:00:00Z', /from: must be before to/],
   [`${range}&windowSize=WEEK`, /windowSize: must be one of MINUTE, HOUR, DAY, MONTH/],
@@ -41,6 +43,13 @@ test('v1: bad queries are 400 problem+json naming the parameter', async () => {
     assert.equal(body.type, 'about:blank');
     assert.match(body.detail, detail, query);
   }
+});
+
+test('an unencoded + of an offset in the query string is still read as the offset', async () => {
+  const api = await ready();
+  const res = await api.call('GET', '/api/v1/meters/tokens/query?from=2026-05-01T05:30:00+05:30&to=2026-05-02T00:00:00Z');
+  assert.equal(res.status, 200, res.text);
+  assert.equal((res.body as { from: string }).from, '2026-05-01T00:00:00Z');
 });
 
 test('v1 POST: a body that is not a MeterQueryRequest is a 400; unknown meters are 404', async () => {
@@ -105,5 +114,25 @@ test('security: every query route answers 401 without a token and 403 without th
     assert.equal((await api.call(method, path, { token: api.ingestToken, body })).status, 403, `${method} ${path}`);
     assert.equal((await api.call(method, path, { token: api.readToken, body })).status, 200, `${method} ${path}`);
     assert.equal((await api.call(method, path, { token: api.adminToken, body })).status, 200, `${method} ${path}`);
+  }
+});
+
+test('fuzz: any mix of parameters and junk values is answered with 200 or a 4xx problem, never a 5xx', async () => {
+  const api = await ready();
+  const names = ['from', 'to', 'windowSize', 'windowTimeZone', 'subject', 'filterCustomerId', 'groupBy', 'filterGroupBy[model]', 'filterGroupBy[x]', 'advancedMeterGroupByFilters', 'clientId', 'filterGroupBy[]', 'groupBy[]'];
+  const values = ['', 'x', 'DAY', 'MONTH', 'UTC', 'Asia/Kolkata', '2026-05-01T00:00:00Z', '2026-05-01T00:00:00+05:30', '2026-05-01T00:00:30Z', '9999-12-31T23:59:00Z', '{"model":{"$eq":"a"}}', '{"model":5}', '[]', 'null', '%', '\u0000', 'model', 'subject', '__proto__'];
+  const bodyValues: unknown[] = [null, 1, 'x', [], {}, ['a'], { a: ['b'] }, '2026-05-01T00:00:00Z', true, [1, 2], { $in: 'x' }];
+  let seed = 1;
+  const pick = <T>(list: readonly T[]) => list[(seed = (seed * 16807) % 2147483647) % list.length]!;
+  for (let i = 0; i < 150; i++) {
+    const params = new URLSearchParams();
+    for (let n = 0; n < 1 + (i % 4); n++) params.append(pick(names), pick(values));
+    const get = await api.call('GET', `/api/v1/meters/tokens/query?${params}`);
+    assert.ok(get.status === 200 || (get.status >= 400 && get.status < 500), `GET ?${params}: ${get.status} ${get.text}`);
+    const body = Object.fromEntries(Array.from({ length: 1 + (i % 3) }, () => [pick([...names, 'granularity', 'time_zone', 'group_by_dimensions', 'filters']), pick(bodyValues)]));
+    for (const path of ['/api/v1/meters/tokens/query', '/v3/openmeter/meters/tokens/query']) {
+      const post = await api.call('POST', path, { body });
+      assert.ok(post.status === 200 || (post.status >= 400 && post.status < 500), `POST ${path} ${JSON.stringify(body)}: ${post.status} ${post.text}`);
+    }
   }
 });

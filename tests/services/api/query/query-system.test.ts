@@ -134,6 +134,17 @@ for (const log of ['redis-stream', 'kafka'] as SystemLog[]) {
       assert.equal(page.data.length, 5);
       assert.ok(page.data.every((r) => r.customer?.id === customers.get('alice')));
       assert.match(page.meta.page.next ?? '', /page%5Bafter%5D=/);
+      const one = events.filter((e) => e.subject === 'alice').sort((a, b) => a.timeMs - b.timeMs)[0]!;
+      const at = new Date(one.timeMs).toISOString();
+      const exact = await system.call('GET', `/api/v1/events?subject=alice&from=${at}&to=${at}`, { token: system.readToken });
+      assert.deepEqual((exact.body as { event: { time: string } }[]).map((r) => r.event.time), [at], 'v1 from and to are both inclusive');
+      const v3Exact = await system.call('GET', `/v3/openmeter/events?filter[subject]=alice&filter[time][eq]=${at}`, { token: system.readToken });
+      assert.equal((v3Exact.body as { data: unknown[] }).data?.length, 1, v3Exact.text);
+      const after = await system.call('GET', `/v3/openmeter/events?filter[subject]=alice&filter[time][gt]=${at}&page[size]=100`, { token: system.readToken });
+      const times = (after.body as { data: { event: { time: string } }[] }).data.map((r) => r.event.time);
+      assert.ok(times.length > 0 && times.every((t) => t > at), 'gt excludes the bound');
+      const empty = await system.call('GET', `/v3/openmeter/events?filter[time][gt]=${at}&filter[time][lt]=${at}`, { token: system.readToken });
+      assert.equal(empty.status, 400, 'a range that can match nothing is named, not answered with []');
     });
   });
 }

@@ -5,6 +5,7 @@ import { Registry } from 'prom-client';
 import { createRedisTokenStore } from '../../../../core/auth/redis/redis-token-store.js';
 import { createRequireScope } from '../../../../core/auth/require-scope.js';
 import { loadConfig } from '../../../../core/config/config.js';
+import { createRedisCustomerStore } from '../../../../core/customers/redis/redis-customer-store.js';
 import { createHttpMetrics } from '../../../../core/http/http-metrics.js';
 import { createMeterQueryService } from '../../../../core/meters/query/create-meter-query-service.js';
 import { createZoneOffsetCache } from '../../../../core/meters/query/zone-offsets.js';
@@ -37,6 +38,7 @@ export async function startReadTestApp(redisUrl: string, env: Record<string, str
   const tokens = createRedisTokenStore({ redis, prefix });
   const requireScope = createRequireScope({ tokens });
   const meters = createRedisMeterRegistry({ redis, prefix });
+  const customers = createRedisCustomerStore({ redis, prefix, onSubjectsClaimed: async () => {} });
   const store = createMemoryMeterQueryStore();
   const feed = createMemoryFeedStore();
   const queries = createMeterQueryService({ store, limits: config.query });
@@ -46,7 +48,7 @@ export async function startReadTestApp(redisUrl: string, env: Record<string, str
     metrics: createHttpMetrics({ registry: new Registry() }),
     routers: [
       createMeterRoutes({ meters, requireScope, limits: config.limits }),
-      createMeterQueryRoutes({ meters, queries, zones, requireScope, limits: config.limits }),
+      createMeterQueryRoutes({ meters, customers, queries, zones, requireScope, limits: config.limits }),
       createFeedRoutes({ feed, requireScope }),
     ],
   });
@@ -75,6 +77,7 @@ export async function startReadTestApp(redisUrl: string, env: Record<string, str
   return {
     call,
     meters,
+    customers,
     store,
     feed,
     adminToken,

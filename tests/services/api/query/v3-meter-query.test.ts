@@ -41,6 +41,25 @@ test('v3 query: granularity, time_zone, group_by_dimensions, filters.dimensions,
   assert.deepEqual((none.body as { data: unknown[] }).data, []);
 });
 
+test('v3 CSV: from,to[,subject][,customer_id,customer_key,customer_name],<dimensions...>,value', async () => {
+  const api = app();
+  const meter = (
+    await api.call('POST', '/api/v1/meters', {
+      token: api.adminToken,
+      body: { slug: 'v3_csv', aggregation: 'SUM', eventType: 'llm', valueProperty: '$.tokens', groupBy: { model: '$.model' } },
+    })
+  ).body as Meter;
+  const acme = await api.customers.create({ name: 'Acme, Inc.', key: 'acme', usageAttribution: { subjectKeys: ['alice'] } });
+  api.store.facts.set(meter.id, [{ customerId: acme.id, subject: 'alice', timeMs: Date.parse('2026-11-01T04:00:00Z'), groupValues: { model: 'gpt-4o' }, value: 2.5 }]);
+  const body = { from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z', granularity: 'P1D', group_by_dimensions: ['model', 'customer_id', 'subject'] };
+  const res = await api.call('POST', `/v3/openmeter/meters/${meter.id}/query`, { body, accept: 'text/csv' });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.headers.get('content-disposition'), 'attachment; filename="v3_csv.csv"');
+  assert.equal(res.text, `from,to,subject,customer_id,customer_key,customer_name,model,value\n2026-11-01T00:00:00Z,2026-11-02T00:00:00Z,alice,${acme.id},acme,"Acme, Inc.",gpt-4o,2.5\n`);
+  const plain = await api.call('POST', `/api/v3/openmeter/meters/${meter.id}/query`, { body: { ...body, group_by_dimensions: [] }, accept: 'text/csv' });
+  assert.equal(plain.text, 'from,to,value\n2026-11-01T00:00:00Z,2026-11-02T00:00:00Z,2.5\n');
+});
+
 test('decimal strings never use exponent notation', () => {
   const cases: [number, string][] = [
     [0, '0'],

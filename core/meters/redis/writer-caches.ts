@@ -1,0 +1,67 @@
+/** What the writer knows was written for one (customer, meter, group). */
+export interface GroupState {
+  /** Key times (minute, hour, day) whose bucket hash got its expiry. */
+  expired: [string, string, string];
+}
+
+/**
+ * What the meter writer remembers having written, so that repeated work
+ * stays in JS: a group's dimensions in the customer's group index and the
+ * customer in the meter's customer set (a group is known once one event of
+ * it was applied), the expiry of the group's current bucket hashes (a pure
+ * function of the key, set once), a dedupe hash's expiry (only extended).
+ * Only what an applied event wrote is remembered: a duplicate writes
+ * nothing. Writing again is harmless, only slower; forgetting is always
+ * safe, so everything is dropped every few minutes and after a failed write,
+ * and a Redis that lost data is repaired by the next events.
+ */
+export function createWriterCaches({ maxEntries = 200_000, maxAgeMs = 5 * 60_000 } = {}) {
+  let groups = new Map<string, GroupState>();
+  let dedupeExpiries = new Map<string, number>();
+  let groupIds = new Map<string, string>();
+  let bornAt = Number.NEGATIVE_INFINITY;
+
+  const clear = () => {
+    groups = new Map();
+    dedupeExpiries = new Map();
+    groupIds = new Map();
+  };
+  const bounded = <K, V>(map: Map<K, V>) => {
+    if (map.size >= maxEntries) map.clear();
+    return map;
+  };
+
+  return {
+    clear,
+    expireOld(nowMs: number) {
+      if (nowMs - bornAt < maxAgeMs) return;
+      clear();
+      bornAt = nowMs;
+    },
+    group: (key: string): GroupState | undefined => groups.get(key),
+    rememberGroup(key: string, keyTimes: readonly string[]) {
+      const state = groups.get(key) ?? { expired: ['', '', ''] };
+      keyTimes.forEach((keyTime, g) => {
+        if (keyTime !== '') state.expired[g] = keyTime;
+      });
+      bounded(groups).set(key, state);
+    },
+    /** expireAt unless what was written for this key is at most a minute shorter, else "". */
+    dedupeExpiry(key: string, expireAt: number): number | '' {
+      const written = dedupeExpiries.get(key);
+      return written !== undefined && expireAt <= written + 60_000 ? '' : expireAt;
+    },
+    rememberDedupeExpiry(key: string, expireAt: number) {
+      bounded(dedupeExpiries).set(key, Math.max(expireAt, dedupeExpiries.get(key) ?? 0));
+    },
+    /** The group id for a meter's group key, computed once per distinct one. */
+    groupId(key: string, compute: () => string): string {
+      let id = groupIds.get(key);
+      if (id === undefined) {
+        id = compute();
+        bounded(groupIds).set(key, id);
+      }
+      return id;
+    },
+  };
+}

@@ -6,7 +6,7 @@ TS_SOURCES := $(shell find services core -name '*.ts' 2>/dev/null)
 TEST_FILES = $(shell find tests -name '*.test.ts' | sort)
 CONSOLE_SOURCES := $(shell find console -type f 2>/dev/null)
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test bench clean reliability-report soak
 
 build/.system-deps: scripts/system-deps.sh
 	@scripts/system-deps.sh
@@ -42,6 +42,15 @@ run: build
 
 test: deps build build/kafka-mock build/.chromium
 	node --import tsx --test --test-concurrency=2 $(TEST_FILES)
+
+# Renders the summaries of the last reliability test run into README.md's Reliability section.
+reliability-report:
+	node --import tsx scripts/reliability-report.ts
+
+# The reliability suites with heavier settings (more rounds, kills and load); not part of make test.
+soak: deps build build/kafka-mock
+	TALLY_SOAK=1 node --import tsx --test --test-concurrency=1 tests/reliability/*.test.ts
+	node --import tsx scripts/reliability-report.ts
 
 bench: deps build build/kafka-mock
 	node --import tsx bench/run.ts $(BENCH_ARGS)

@@ -3,7 +3,7 @@ import type { LogKind, PhaseName } from './bench-options.js';
 /** One measured number, with what it is judged against. */
 export interface Figure {
   phase: PhaseName;
-  /** Undefined for figures that do not depend on the log (the ceiling). */
+  /** The log of the run (for the ceiling: the log whose ingest figures it is compared with). */
   log?: LogKind;
   name: string;
   value: number;

@@ -144,7 +144,7 @@ export function loadConfig(env: Env = process.env): Config {
       lingerMs: read.int('TALLY_LOG_LINGER_MS', 2, 0, 1_000),
       maxBatchRecords: read.int('TALLY_LOG_MAX_BATCH_RECORDS', 1_000, 1),
       maxBatchBytes: read.int('TALLY_LOG_MAX_BATCH_BYTES', 900_000, 1_024),
-      sendLanes: read.int('TALLY_LOG_SEND_LANES', 4, 1, 64),
+      sendLanes: read.int('TALLY_LOG_SEND_LANES', 1, 1, 64),
       fetchWaitMs: read.int('TALLY_LOG_FETCH_WAIT_MS', 20, 1, 60_000),
       readCount: read.int('TALLY_LOG_READ_COUNT', 500, 1, 100_000),
     },
@@ -163,7 +163,7 @@ export function loadConfig(env: Env = process.env): Config {
       parkedMaxPerSubject: read.int('TALLY_PARKED_MAX_PER_SUBJECT', 10_000, 1),
       parkedRetentionMs: read.int('TALLY_PARKED_RETENTION_DAYS', 30, 1, 3660) * DAY_MS,
       feedMaxRecords: read.int('TALLY_FEED_MAX_RECORDS', 100_000, 100),
-      applyChunkEvents: read.int('TALLY_APPLY_CHUNK_EVENTS', 500, 1, 10_000),
+      applyChunkEvents: read.int('TALLY_APPLY_CHUNK_EVENTS', 100, 1, 10_000),
     },
     query: {
       maxWindows: read.int('TALLY_QUERY_MAX_WINDOWS', 3_000, 1, 1_000_000),

@@ -12,7 +12,8 @@ export interface ParsedJson {
  * JSON.parse with the checks a public endpoint needs: nesting depth is
  * bounded before parsing (a scan, so a deep document never reaches the
  * parser), and `__proto__` keys are refused so no later spread or merge can
- * touch a prototype.
+ * touch a prototype. A number beyond the double range is refused: JSON.parse
+ * would make it Infinity, which the log would then carry as null.
  */
 export function parseJson(text: string, maxDepth: number): ParsedJson {
   const elementSpans = scanStructure(text, maxDepth);
@@ -23,6 +24,7 @@ export function parseJson(text: string, maxDepth: number): ParsedJson {
     throw new TallyError('BAD_REQUEST', `malformed JSON: ${(error as Error).message}`);
   }
   if (text.includes('__proto__') || text.includes('\\u')) rejectProtoKeys(value);
+  if (mayOverflow.test(text)) rejectNonFiniteNumbers(value);
   return { value, elementSpans };
 }
 
@@ -62,5 +64,21 @@ function rejectProtoKeys(root: unknown): void {
       throw new TallyError('BAD_REQUEST', 'JSON objects may not have a "__proto__" key');
     }
     for (const child of Object.values(node)) stack.push(child);
+  }
+}
+
+// Only a number in exponent form or with hundreds of digits can overflow a double; anything else skips the walk.
+const mayOverflow = /\d[eE]\+?\d|\d{300}/;
+
+function rejectNonFiniteNumbers(root: unknown): void {
+  const stack: Array<[node: unknown, path: string]> = [[root, '']];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    if (typeof node === 'number' && !Number.isFinite(node)) {
+      throw new TallyError('BAD_REQUEST', `JSON number out of range at ${path || 'the top level'}: beyond the 64-bit floating point range`);
+    }
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) node.forEach((child, i) => stack.push([child, `${path}[${i}]`]));
+    else for (const [key, child] of Object.entries(node)) stack.push([child, path ? `${path}.${key}` : key]);
   }
 }

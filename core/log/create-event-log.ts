@@ -37,6 +37,12 @@ export function createEventLog({ config, redis, logger }: EventLogDeps): EventLo
   });
 }
 
+/**
+ * Long enough for the coordinator to answer SyncGroup during a rebalance, short enough that a fetch
+ * stuck on a broker that went away is retried within seconds.
+ */
+const CONSUMER_REQUEST_TIMEOUT_MS = 10_000;
+
 /** A member of the worker group on the same log; `consumerName` identifies it (stream consumer, Kafka client id). */
 export function createLogConsumer({ consumerName, ...deps }: EventLogDeps & { consumerName: string }): LogConsumer {
   const { config, redis, logger } = deps;
@@ -46,7 +52,9 @@ export function createLogConsumer({ consumerName, ...deps }: EventLogDeps & { co
       kafka: createKafkaClient({
         brokers,
         clientId: `${clientId}-${consumerName}`,
-        requestTimeoutMs: config.limits.publishTimeoutMs,
+        // Not the publish bound: a group member's SyncGroup is held by the coordinator while the group
+        // rebalances, and timing it out (at 1.5 s in tests) restarted the member and the rebalance with it.
+        requestTimeoutMs: CONSUMER_REQUEST_TIMEOUT_MS,
         logger,
       }),
       topic,

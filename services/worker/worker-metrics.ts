@@ -30,7 +30,7 @@ export function createWorkerMetrics({ registry, lag }: { registry: Registry; lag
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
-    materialized: new Counter({ name: 'tally_worker_events_materialized_total', help: 'Events applied to customer meters (replays included)', registers }),
+    materialized: new Counter({ name: 'tally_worker_events_materialized_total', help: 'Events applied to customer meters from consumed batches (replays are counted apart)', registers }),
     duplicates: new Counter({ name: 'tally_worker_duplicates_skipped_total', help: 'Events skipped as duplicates of an applied one', registers }),
     parked: new Counter({ name: 'tally_worker_events_parked_total', help: 'Events parked because no customer claims their subject', registers }),
     parkedDropped: new Counter({ name: 'tally_worker_parked_dropped_total', help: 'Parked events dropped by the per-subject cap or the retention', registers }),

@@ -65,6 +65,7 @@ test('axis labels: 24-hour times in the zone with the date at midnight, dates or
   const labels = createAxisLabels('Asia/Kolkata');
   const s = (iso: string) => Date.parse(iso) / 1000;
   assert.deepEqual(labels([s('2026-05-01T16:30:00Z'), s('2026-05-01T18:30:00Z'), s('2026-05-01T20:30:00Z')]), ['22:00\n1 May', '00:00\n2 May', '02:00']);
-  assert.deepEqual(labels([s('2026-05-01T00:00:00Z'), s('2026-05-11T00:00:00Z')]), ['1 May', '11 May']);
-  assert.deepEqual(createAxisLabels('UTC')([s('2026-01-01T00:00:00Z'), s('2026-07-01T00:00:00Z')]), ['Jan 2026', 'Jul 2026']);
+  const utc = createAxisLabels('UTC');
+  assert.deepEqual(utc([s('2026-05-01T00:00:00Z'), s('2026-05-01T12:00:00Z'), s('2026-05-11T00:00:00Z')]), ['1 May', '12:00', '11 May']);
+  assert.deepEqual(utc([s('2026-01-01T00:00:00Z'), s('2026-01-15T00:00:00Z'), s('2026-07-01T00:00:00Z')]), ['Jan 2026', '15 Jan', 'Jul 2026']);
 });

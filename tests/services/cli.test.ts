@@ -6,14 +6,14 @@ import { eventually } from '../support/eventually.js';
 import { freePort } from '../support/free-port.js';
 import { event, post } from '../support/ingest-harness.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
-import { spawnTally, type TallyProcess } from '../support/tally-process.js';
+import { spawnTally, type SpawnedTally } from '../support/spawn-tally.js';
 
 const adminToken = 'tly_cli-test-admin-token-0123456789';
 
 describe('tally CLI', () => {
   let redis: TestRedis;
   let client: Redis;
-  const started: TallyProcess[] = [];
+  const started: SpawnedTally[] = [];
   before(async () => {
     redis = await startRedis();
     client = new Redis(redis.url);

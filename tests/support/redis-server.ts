@@ -3,21 +3,22 @@ import { Redis } from 'ioredis';
 import { eventually } from './eventually.js';
 import { freePort } from './free-port.js';
 
-/**
- * A throwaway `redis-server` on a free port. Without `dataDir` nothing is
- * persisted; with it every write is fsynced to an AOF there (as `make run`
- * does), so a restart after a SIGKILL comes back with the data.
- */
+/** A throwaway `redis-server` on a free port, no persistence. Can be stopped and restarted on the same port. */
 export interface TestRedis {
   url: string;
   port: number;
   /** Stops the server (SIGKILL: like a crash). */
   stop(): Promise<void>;
-  /** Starts it again on the same port: empty, or with what `dataDir` kept. */
+  /** Starts it again on the same port: empty, or with what it held when started with `dataDir`. */
   restart(): Promise<void>;
 }
 
-export async function startRedis({ dataDir }: { dataDir?: string } = {}): Promise<TestRedis> {
+export interface RedisOptions {
+  /** Keep the data in an append-only file here (fsync on every write), so a crash and restart loses nothing. */
+  dataDir?: string;
+}
+
+export async function startRedis({ dataDir }: RedisOptions = {}): Promise<TestRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const persistence = dataDir ? ['--dir', dataDir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];

@@ -1,42 +1,73 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { eventually } from './eventually.js';
+import { freePort } from './free-port.js';
 
-/** The `tally` CLI as a child process (from the sources, through tsx), with its output collected. */
+/** `tally <role>` as its own OS process (the real CLI), so tests can SIGKILL or SIGTERM it. */
 export interface TallyProcess {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves with the exit code (or the signal's name) once the process is gone. */
+  url: string;
+  pid: number;
+  /** Every stdout/stderr line so far (JSON logs and CLI messages). */
+  output: string[];
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves once a line of its output matches. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Resolves with the exit code (or signal) once the process is gone. */
   exited: Promise<number | string>;
-  /** SIGKILL if still running; for cleanup after a failed test. */
-  kill(): void;
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+  stop(graceMs?: number): Promise<number | string>;
 }
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const cli = fileURLToPath(new URL('../../services/cli.ts', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
 
-export function spawnTally(args: string[], env: Record<string, string>): TallyProcess {
-  // Only what the child needs from ours: PATH, HOME; never the parent's Tally variables.
-  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/cli.ts', ...args], {
+export async function startTallyProcess(role: 'all' | 'ingest' | 'api' | 'worker', env: Record<string, string>): Promise<TallyProcess> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', cli, role], {
     cwd: root,
-    env: { ...base, ...env },
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  let err = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const output: string[] = [];
+  const collect = (chunk: Buffer) => output.push(...chunk.toString().split('\n').filter(Boolean));
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
-  void exited.then(() => process.removeListener('exit', killOnExit));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => {
+      process.removeListener('exit', killOnExit);
+      resolve(code ?? signal ?? 'unknown');
+    }),
+  );
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const url = `http://127.0.0.1:${port}`;
+  await eventually(async () => {
+    if (gone) throw new Error(`tally ${role} exited at start: ${output.slice(-5).join(' | ')}`);
+    const res = await fetch(`${url}/healthz`);
+    if (res.status !== 200) throw new Error(`healthz ${res.status}`);
+  }, { timeoutMs: 30_000, intervalMs: 50 }).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
   return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
+    url,
+    pid: child.pid ?? 0,
+    output,
+    signal: (signal) => void child.kill(signal),
+    waitForOutput: (pattern, timeoutMs = 30_000) =>
+      eventually(() => {
+        if (!output.some((line) => pattern.test(line))) throw new Error(`no output line matches ${pattern}`);
+      }, { timeoutMs, intervalMs: 50 }),
     exited,
-    kill: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    async stop(graceMs = 10_000) {
+      if (gone) return exited;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const result = await exited;
+      clearTimeout(timer);
+      return result;
     },
   };
 }

@@ -9,6 +9,9 @@ import { CustomerDetail } from './customer-detail.js';
 import { CustomerForm } from './customer-form.js';
 
 const pageSize = 25;
+// The API's partial, case-insensitive list filters.
+const searchFields = ['name', 'key', 'subject', 'primaryEmail'] as const;
+type SearchField = (typeof searchFields)[number];
 
 /** `/customers`, `/customers/new`, `/customers/:id`, `/customers/:id/edit`. */
 export function CustomersPage({ id, mode, query }: { id?: string; mode?: string; query: URLSearchParams }) {
@@ -22,8 +25,10 @@ function CustomerList({ query }: { query: URLSearchParams }) {
   const { api } = useSession();
   const page = Math.max(1, Number(query.get('page')) || 1);
   const search = query.get('q') ?? '';
+  const by = searchFields.find((f) => f === query.get('by')) ?? 'name';
   const [draft, setDraft] = useState(search);
-  const list = useLoad(() => api.get<CustomerPage>('/api/v1/customers', { page, pageSize, name: search || undefined }), [page, search]);
+  const [draftBy, setDraftBy] = useState<SearchField>(by);
+  const list = useLoad(() => api.get<CustomerPage>('/api/v1/customers', { page, pageSize, [by]: search || undefined }), [page, search, by]);
   const items = list.data?.items ?? [];
   const pages = Math.max(1, Math.ceil((list.data?.totalCount ?? 0) / pageSize));
 
@@ -38,10 +43,20 @@ function CustomerList({ query }: { query: URLSearchParams }) {
           </button>
         }
       />
-      <form class="filter-bar" onSubmit={(e) => (e.preventDefault(), setQuery({ q: draft.trim(), page: undefined }))}>
+      <form class="filter-bar" onSubmit={(e) => (e.preventDefault(), setQuery({ q: draft.trim(), by: draftBy === 'name' ? undefined : draftBy, page: undefined }))}>
+        <label class="field inline">
+          <span>Search by</span>
+          <select name="by" value={draftBy} onChange={(e) => setDraftBy(e.currentTarget.value as SearchField)}>
+            {searchFields.map((f) => (
+              <option key={f} value={f}>
+                {f === 'primaryEmail' ? 'email' : f}
+              </option>
+            ))}
+          </select>
+        </label>
         <label class="field inline grow">
-          <span>Name</span>
-          <input name="q" type="search" placeholder="Search by name" value={draft} onInput={(e) => setDraft(e.currentTarget.value)} />
+          <span>Contains</span>
+          <input name="q" type="search" placeholder="part of it, any case" value={draft} onInput={(e) => setDraft(e.currentTarget.value)} />
         </label>
         <button type="submit">Search</button>
       </form>

@@ -39,8 +39,13 @@ function zoneChoices(selected: string): string[] {
 
 type Change = Record<string, string | undefined>;
 
+/** What a meter's usage can be broken down by: its groupBy keys, plus subject and customer. */
+export function dimensionsOf(meter: Meter): string[] {
+  return [...Object.keys(meter.groupBy), 'subject', 'customer_id'];
+}
+
 export function UsageControls({ selection, meters, customers, onChange }: { selection: UsageSelection; meters: Meter[]; customers: Customer[]; onChange: (values: Change) => void }) {
-  const dimensions = selection.meter ? [...Object.keys(selection.meter.groupBy), 'subject', 'customer_id'] : [];
+  const dimensions = selection.meter ? dimensionsOf(selection.meter) : [];
   return (
     <form class="filter-bar usage-controls" onSubmit={(e) => e.preventDefault()}>
       <label class="field inline">

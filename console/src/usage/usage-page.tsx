@@ -8,7 +8,7 @@ import { Card, Empty, ErrorBanner, PageHeader } from '../ui/page.js';
 import { customerLabel, useCustomers } from '../ui/use-customers.js';
 import { useLoad } from '../ui/use-load.js';
 import { UsageChart } from './usage-chart.js';
-import { ranges, UsageControls, type RangeId, type UsageSelection } from './usage-controls.js';
+import { dimensionsOf, ranges, UsageControls, type RangeId, type UsageSelection } from './usage-controls.js';
 import { usageCsv } from './usage-csv.js';
 import { loadUsage } from './usage-query.js';
 import { sortRows, toSeries } from './usage-series.js';
@@ -22,13 +22,16 @@ function selectionOf(query: URLSearchParams, meters: Meter[]): UsageSelection {
   const range = ranges.find((r) => r.id === query.get('range')) ?? ranges[1];
   const window = query.get('window') as WindowSize | null;
   const tz = query.get('tz');
+  const meter = meters.find((m) => m.slug === query.get('meter')) ?? meters[0];
+  const groupBy = query.get('groupBy');
   return {
-    meter: meters.find((m) => m.slug === query.get('meter')) ?? meters[0],
+    meter,
     customerId: query.get('customer') ?? undefined,
     range: range.id as RangeId,
     windowSize: window && windowSizes.includes(window) ? window : range.window,
     timeZone: tz && isValidTimeZone(tz) ? tz : browserZone,
-    groupBy: query.get('groupBy') ?? undefined,
+    // A dimension the meter does not have (a link from another meter) is dropped rather than sent.
+    groupBy: groupBy && meter && dimensionsOf(meter).includes(groupBy) ? groupBy : undefined,
   };
 }
 

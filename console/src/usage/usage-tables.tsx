@@ -13,7 +13,7 @@ export function UsageTables({ usage, rows, labelOf }: { usage: Usage; rows: Mete
   const { groupBy, timeZone } = usage.request;
   const totals = [...usage.groupTotals].sort((a, b) => groupValueOf(a, groupBy).localeCompare(groupValueOf(b, groupBy)));
   return (
-    <div class="grid-2">
+    <div class="grid-2 usage-grid">
       {groupBy && (
         <Card title={`Totals by ${groupBy}`}>
           <table class="table compact" data-testid="group-totals">
@@ -53,7 +53,7 @@ export function UsageTables({ usage, rows, labelOf }: { usage: Usage; rows: Mete
                 <tr key={`${row.windowStart}|${groupValueOf(row, groupBy)}`}>
                   <td class="mono nowrap">{formatTime(row.windowStart, timeZone)}</td>
                   <td class="mono nowrap">{formatTime(row.windowEnd, timeZone)}</td>
-                  {groupBy && <td>{labelOf(groupValueOf(row, groupBy))}</td>}
+                  {groupBy && <td class="nowrap">{labelOf(groupValueOf(row, groupBy)) || <span class="muted">(none)</span>}</td>}
                   <td class="num">{formatNumber(row.value)}</td>
                 </tr>
               ))}

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { EventLog } from '../event-log.js';
-import { encodeRecord } from '../log-payload.js';
 import { logUnavailable, withPublishDeadline } from '../publish-deadline.js';
+import { createXaddBatcher } from './xadd-batcher.js';
 
 export interface RedisStreamLogOptions {
   redis: Redis;
@@ -32,23 +32,18 @@ function createReadyGate(redis: Redis): (timeoutMs: number) => Promise<void> {
   };
 }
 
-/** The embedded log: one XADD per record (pipelined per request), fields `ns`, `ingested_at`, `subject`, `event`. */
+/** The embedded log: one XADD per record (the XADDs of concurrent publishes share a pipeline), fields `ns`, `ingested_at`, `subject`, `event`. */
 export function createRedisStreamLog(options: RedisStreamLogOptions): EventLog {
   const { redis, streamKey, maxLen, publishTimeoutMs } = options;
   const inFlight = new Set<Promise<unknown>>();
   const whenReady = createReadyGate(redis);
   const trim = maxLen === undefined ? [] : ['MAXLEN', '~', String(maxLen)];
 
+  const batcher = createXaddBatcher({ redis, streamKey, trim });
+
   const append: EventLog['publish'] = async (records) => {
     await whenReady(publishTimeoutMs);
-    const pipeline = redis.pipeline();
-    for (const record of records) {
-      const { namespace, ingestedAt, subject, event } = encodeRecord(record);
-      pipeline.xadd(streamKey, ...trim, '*', 'ns', namespace, 'ingested_at', ingestedAt, 'subject', subject, 'event', event);
-    }
-    const results = await pipeline.exec();
-    if (!results) throw new Error('pipeline discarded');
-    for (const [error] of results) if (error) throw error;
+    await batcher.append(records);
   };
 
   return {

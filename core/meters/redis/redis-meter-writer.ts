@@ -3,7 +3,9 @@ import type { Aggregation } from '../meter.js';
 import type { Granularity } from '../meter-query-store.js';
 import type { MeterWriter, WriteItem } from '../meter-writer.js';
 import { defineApplyScript } from './apply-script.js';
-import { bucketStart, customerBase, dimensionsJson, groupId, HOUR_MS, LAYOUT, meterCustomersKey, shortHash, timePart } from './bucket-layout.js';
+import { bucketStart, customerBase, dimensionsJson, groupId, LAYOUT, meterCustomersKey, timePart } from './bucket-layout.js';
+import { eventField } from './event-field.js';
+import { createHourInfo, type HourInfo } from './hour-info.js';
 import { createWriterCaches } from './writer-caches.js';
 
 export interface RedisMeterWriterOptions {
@@ -14,6 +16,8 @@ export interface RedisMeterWriterOptions {
   uniqueCountExactLimit: number;
   /** Events per script call; bigger chunks amortize the call, smaller ones keep Redis responsive. */
   chunkEvents: number;
+  /** One customer per script call; default: when `redis` is a Redis Cluster client (calls must be single-slot). */
+  callPerCustomer?: boolean;
   now?: () => number;
 }
 
@@ -21,11 +25,13 @@ const OPS: Record<Aggregation, string> = { SUM: 'S', COUNT: 'C', AVG: 'A', MIN: 
 const GRANULARITIES: Granularity[] = ['minute', 'hour', 'day'];
 
 interface Applied {
+  customerId: string;
   dedupeKey: string;
   dedupeExpireAt: number;
-  groupKeys: string[];
+  meterGroups: string[];
   keyTimes: string[];
 }
+
 
 interface Call {
   bases: Map<string, number>;
@@ -34,11 +40,15 @@ interface Call {
   customers: string[];
   /** Per event: what to remember once it is known to be applied. */
   remember: Applied[];
+  /** (meter, customer) pairs to add to the meters' customer sets with this call. */
+  listings: Array<[string, string]>;
+  /** The script's reply once sent. */
+  reply?: Promise<string>;
 }
 
 /**
- * Chunks of events go to Redis as script calls, every call of a batch in one
- * pipeline. On a single Redis a call carries events of many customers (the
+ * Chunks of events go to Redis as script calls, each sent as soon as it is
+ * built so that Redis works while the next one is prepared. On a single Redis a call carries events of many customers (the
  * common case is a handful of events per customer per batch, and the call
  * itself is the cost); on Redis Cluster each call carries one customer's.
  * Everything derivable in JS (key names, fields, expiry, whether a key's
@@ -48,7 +58,7 @@ interface Call {
 export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterWriter {
   const { prefix, dedupeTtlMs, retentionMs, uniqueCountExactLimit, chunkEvents, now = Date.now } = options;
   const redis = defineApplyScript(options.redis);
-  const perCustomerCalls = (options.redis as { isCluster?: boolean }).isCluster === true;
+  const perCustomerCalls = options.callPerCustomer ?? (options.redis as { isCluster?: boolean }).isCluster === true;
   const caches = createWriterCaches();
 
   const indexIn = (map: Map<string, number>, key: string) => {
@@ -60,103 +70,119 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
     return index;
   };
 
-  const groupIdOf = (meterId: string, dimensions: Record<string, string>) => {
-    let key = meterId;
-    for (const name in dimensions) key += `\u0000${name}\u0000${dimensions[name]}`;
-    return caches.groupId(key, () => groupId(dimensions));
+  const groupIdOf = (meter: object, dimensions: Record<string, string>) => {
+    let values = '';
+    for (const name in dimensions) values += `${dimensions[name]}\u0000`;
+    return caches.groupId(meter, values, () => groupId(dimensions));
   };
 
-  const pushEvent = (call: Call, customerId: string, item: WriteItem, nowMs: number, listed: (meterId: string) => void) => {
-    const base = customerBase(prefix, customerId);
+  const hourInfo = createHourInfo({ retentionMs, dedupeTtlMs });
+
+  const pushEvent = (call: Call, customerId: string, item: WriteItem, hours: Map<number, HourInfo>, nowMs: number, listed: (meterId: string) => void) => {
     const { namespace, event } = item.record;
     const timeMs = Date.parse(event.time);
     const hourStart = LAYOUT.minute.keyStart(timeMs);
-    const dedupeKey = `${customerId}|${hourStart}`;
-    const dedupeExpireAt = Math.max(hourStart + HOUR_MS, nowMs) + dedupeTtlMs;
-    const remember: Applied = { dedupeKey, dedupeExpireAt, groupKeys: [], keyTimes: [] };
-    const fields = call.args;
-    fields.push(
-      indexIn(call.bases, base),
-      timePart(hourStart),
-      caches.dedupeExpiry(dedupeKey, dedupeExpireAt),
-      shortHash(`${namespace}\u0000${event.source}\u0000${event.id}`),
-      timeMs,
-    );
-    const keyTimes: string[] = [];
-    const expiries: number[] = [];
-    for (const granularity of GRANULARITIES) {
-      const layout = LAYOUT[granularity];
-      const start = layout.keyStart(timeMs);
-      const expireAt = layout.keyEnd(start) + retentionMs[granularity];
-      const keyTime = expireAt <= nowMs ? '' : timePart(start);
-      keyTimes.push(keyTime);
-      expiries.push(expireAt);
-      fields.push(keyTime, keyTime === '' ? '' : layout.field(timeMs));
+    let hour = hours.get(hourStart);
+    if (!hour) {
+      hour = hourInfo(hourStart, nowMs);
+      hours.set(hourStart, hour);
     }
-    fields.push(item.contributions.length);
+    const { keyTimes, expiries } = hour;
+    const dedupeKey = `${customerId}|${hourStart}`;
+    const remember: Applied = { customerId, dedupeKey, dedupeExpireAt: hour.dedupeExpireAt, meterGroups: [], keyTimes };
+    const args = call.args;
+    args.push(
+      indexIn(call.bases, customerBase(prefix, customerId)),
+      hour.hourPart,
+      caches.dedupeExpiry(dedupeKey, hour.dedupeExpireAt),
+      eventField(namespace, event.source, event.id),
+      timeMs,
+      keyTimes[0] ?? '',
+      keyTimes[0] ? Math.floor((timeMs - hourStart) / 60_000) : '',
+      keyTimes[1] ?? '',
+      hour.fields[1] ?? '',
+      keyTimes[2] ?? '',
+      hour.fields[2] ?? '',
+      item.contributions.length,
+    );
     for (const { meter, dimensions, value } of item.contributions) {
-      const meterGroup = `${meter.id}:${groupIdOf(meter.id, dimensions)}`;
+      const meterGroup = `${meter.id}:${groupIdOf(meter, dimensions)}`;
       const op = OPS[meter.aggregation];
-      const groupKey = base + meterGroup;
-      const known = caches.group(groupKey);
-      // UNIQUE_COUNT keys get their expiry when the script creates them: always send it.
-      const pending = keyTimes.map((keyTime, g) => (keyTime !== '' && (op === 'U' || known?.expired[g] !== keyTime) ? String(expiries[g]) : ''));
-      fields.push(op, String(value), indexIn(call.groups, meterGroup), known ? '' : dimensionsJson(dimensions), pending.some(Boolean) ? pending.join(',') : '');
-      if (op === 'U') for (const granularity of GRANULARITIES) fields.push(timePart(bucketStart(granularity, timeMs)));
+      const known = caches.group(customerId, meterGroup);
+      let expiring = '';
+      if (op === 'U' || !known || known.expired[0] !== keyTimes[0] || known.expired[1] !== keyTimes[1] || known.expired[2] !== keyTimes[2]) {
+        // UNIQUE_COUNT keys get their expiry when the script creates them: always send it.
+        expiring = keyTimes.map((keyTime, g) => (keyTime !== '' && (op === 'U' || known?.expired[g] !== keyTime) ? expiries[g] : '')).join(',');
+      }
+      args.push(op, String(value), indexIn(call.groups, meterGroup), known ? '' : dimensionsJson(dimensions), expiring);
+      if (op === 'U') for (const granularity of GRANULARITIES) args.push(timePart(bucketStart(granularity, timeMs)));
       if (!known) listed(meter.id);
-      remember.groupKeys.push(groupKey);
+      remember.meterGroups.push(meterGroup);
     }
     call.customers.push(customerId);
-    remember.keyTimes = keyTimes;
     call.remember.push(remember);
+  };
+
+  /** Sends a call at once, so Redis runs it while the next one is built. */
+  const send = (call: Call) => {
+    const pipeline = redis.pipeline();
+    // Before the script: a listed customer without data is harmless, the reverse is not.
+    for (const [meterId, customerId] of call.listings) pipeline.sadd(meterCustomersKey(prefix, meterId), customerId);
+    const { bases, groups, args, customers } = call;
+    (pipeline as unknown as typeof redis).tallyApplyEvents(
+      bases.size, ...bases.keys(), uniqueCountExactLimit, customers.length, groups.size, ...groups.keys(), ...args,
+    );
+    call.reply = pipeline.exec().then((replies) => {
+      const failed = replies?.find(([error]) => error);
+      if (failed) throw failed[0];
+      return String(replies?.[replies.length - 1]?.[1] ?? '');
+    });
   };
 
   return {
     async write(byCustomer) {
       const nowMs = now();
       caches.expireOld(nowMs);
-      const pipeline = redis.pipeline();
+      const hours = new Map<number, HourInfo>();
       const calls: Call[] = [];
       let call: Call | undefined;
       const listings = new Set<string>();
       for (const [customerId, items] of byCustomer) {
-        if (perCustomerCalls) call = undefined;
-        // Before the scripts in the pipeline: a listed customer without data is harmless, the reverse is not.
+        if (perCustomerCalls && call) {
+          send(call);
+          call = undefined;
+        }
         const listed = (meterId: string) => {
           if (listings.has(`${meterId}:${customerId}`)) return;
           listings.add(`${meterId}:${customerId}`);
-          pipeline.sadd(meterCustomersKey(prefix, meterId), customerId);
+          call?.listings.push([meterId, customerId]);
         };
         for (const item of items) {
           if (!call || call.customers.length >= chunkEvents) {
-            call = { bases: new Map(), groups: new Map(), args: [], customers: [], remember: [] };
+            if (call) send(call);
+            call = { bases: new Map(), groups: new Map(), args: [], customers: [], remember: [], listings: [] };
             calls.push(call);
           }
-          pushEvent(call, customerId, item, nowMs, listed);
+          pushEvent(call, customerId, item, hours, nowMs, listed);
         }
       }
-      for (const { bases, groups, args, customers } of calls) {
-        (pipeline as unknown as typeof redis).tallyApplyEvents(
-          bases.size, ...bases.keys(), uniqueCountExactLimit, customers.length, groups.size, ...groups.keys(), ...args,
-        );
-      }
-      if (calls.length === 0) return new Map();
-      const replies = (await pipeline.exec()) ?? [];
-      const failed = replies.find(([error]) => error);
+      if (call) send(call);
+      const settled = await Promise.allSettled(calls.map((c) => c.reply));
+      const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failed) {
         caches.clear(); // some of what they remember may not have been written
-        throw failed[0];
+        throw failed.reason;
       }
-      const flags = replies.filter(([, reply]) => typeof reply === 'string').map(([, reply]) => reply as string);
       const result = new Map<string, boolean[]>();
       calls.forEach(({ customers, remember }, c) => {
-        const reply = flags[c] ?? '';
+        const outcome = settled[c];
+        const reply = outcome?.status === 'fulfilled' ? (outcome.value ?? '') : '';
         customers.forEach((customerId, e) => {
           const applied = reply[e] === '1';
           const notes = remember[e];
           if (applied && notes) {
             caches.rememberDedupeExpiry(notes.dedupeKey, notes.dedupeExpireAt);
-            for (const groupKey of notes.groupKeys) caches.rememberGroup(groupKey, notes.keyTimes);
+            for (const meterGroup of notes.meterGroups) caches.rememberGroup(notes.customerId, meterGroup, notes.keyTimes);
           }
           const list = result.get(customerId) ?? [];
           list.push(applied);

@@ -16,15 +16,15 @@ export interface GroupState {
  * and a Redis that lost data is repaired by the next events.
  */
 export function createWriterCaches({ maxEntries = 200_000, maxAgeMs = 5 * 60_000 } = {}) {
-  let groups = new Map<string, GroupState>();
+  let groups = new Map<string, Map<string, GroupState>>();
   let dedupeExpiries = new Map<string, number>();
-  let groupIds = new Map<string, string>();
+  let groupIds = new WeakMap<object, Map<string, string>>();
   let bornAt = Number.NEGATIVE_INFINITY;
 
   const clear = () => {
     groups = new Map();
     dedupeExpiries = new Map();
-    groupIds = new Map();
+    groupIds = new WeakMap();
   };
   const bounded = <K, V>(map: Map<K, V>) => {
     if (map.size >= maxEntries) map.clear();
@@ -38,13 +38,20 @@ export function createWriterCaches({ maxEntries = 200_000, maxAgeMs = 5 * 60_000
       clear();
       bornAt = nowMs;
     },
-    group: (key: string): GroupState | undefined => groups.get(key),
-    rememberGroup(key: string, keyTimes: readonly string[]) {
-      const state = groups.get(key) ?? { expired: ['', '', ''] };
-      keyTimes.forEach((keyTime, g) => {
-        if (keyTime !== '') state.expired[g] = keyTime;
-      });
-      bounded(groups).set(key, state);
+    /** Keyed by customer, then `<meterId>:<gid>`: short keys, no concatenation per lookup. */
+    group: (customerId: string, meterGroup: string): GroupState | undefined => groups.get(customerId)?.get(meterGroup),
+    rememberGroup(customerId: string, meterGroup: string, keyTimes: readonly string[]) {
+      let ofCustomer = groups.get(customerId);
+      if (!ofCustomer) {
+        ofCustomer = new Map();
+        bounded(groups).set(customerId, ofCustomer);
+      }
+      let state = ofCustomer.get(meterGroup);
+      if (!state) {
+        state = { expired: ['', '', ''] };
+        bounded(ofCustomer).set(meterGroup, state);
+      }
+      for (let g = 0; g < 3; g++) if (keyTimes[g]) state.expired[g] = keyTimes[g] as string;
     },
     /** expireAt unless what was written for this key is at most a minute shorter, else "". */
     dedupeExpiry(key: string, expireAt: number): number | '' {
@@ -54,12 +61,21 @@ export function createWriterCaches({ maxEntries = 200_000, maxAgeMs = 5 * 60_000
     rememberDedupeExpiry(key: string, expireAt: number) {
       bounded(dedupeExpiries).set(key, Math.max(expireAt, dedupeExpiries.get(key) ?? 0));
     },
-    /** The group id for a meter's group key, computed once per distinct one. */
-    groupId(key: string, compute: () => string): string {
-      let id = groupIds.get(key);
+    /**
+     * The group id of a meter's dimension values, computed once per distinct
+     * ones. Keyed by the meter object: a changed definition (groupBy keys) is
+     * a new object, so values alone identify the group.
+     */
+    groupId(meter: object, values: string, compute: () => string): string {
+      let ofMeter = groupIds.get(meter);
+      if (!ofMeter) {
+        ofMeter = new Map();
+        groupIds.set(meter, ofMeter);
+      }
+      let id = ofMeter.get(values);
       if (id === undefined) {
         id = compute();
-        bounded(groupIds).set(key, id);
+        bounded(ofMeter).set(values, id);
       }
       return id;
     },

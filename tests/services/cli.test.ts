@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { eventually } from '../support/eventually.js';
@@ -9,6 +13,7 @@ import { startRedis, type TestRedis } from '../support/redis-server.js';
 import { spawnTally, type SpawnedTally } from '../support/spawn-tally.js';
 
 const adminToken = 'tly_cli-test-admin-token-0123456789';
+const metersFile = fileURLToPath(new URL('../../deploy/meters.example.yaml', import.meta.url));
 
 describe('tally CLI', () => {
   let redis: TestRedis;
@@ -94,14 +99,16 @@ describe('tally CLI', () => {
     assert.ok(acknowledged.length > 200, `acknowledged ${acknowledged.length}`);
   });
 
-  test('ingest and api roles serve only their routes', async () => {
+  test('ingest and api roles serve only their routes; TALLY_METERS_FILE is applied at start', async () => {
     const ingest = await start('ingest');
-    const api = await start('api');
+    const api = await start('api', { TALLY_METERS_FILE: metersFile });
     assert.equal((await post(`${ingest.url}/api/v1/events`, [event()], { token: adminToken })).status, 204);
     assert.equal((await post(`${api.url}/api/v1/events`, [event()], { token: adminToken })).status, 404);
     const auth = { headers: { authorization: `Bearer ${adminToken}` } };
     assert.equal((await fetch(`${api.url}/api/v1/tokens`, auth)).status, 200);
     assert.equal((await fetch(`${ingest.url}/api/v1/tokens`, auth)).status, 404);
+    const meters = (await (await fetch(`${api.url}/api/v1/meters`, auth)).json()) as Array<{ slug: string }>;
+    assert.deepEqual(meters.map((m) => m.slug).sort(), ['kong_api_requests', 'kong_llm_tokens']);
     for (const { tally } of [ingest, api]) {
       tally.child.kill('SIGINT');
       assert.equal(await tally.exited, 0, tally.stderr());
@@ -115,6 +122,17 @@ describe('tally CLI', () => {
     const stderr = tally.stderr();
     for (const name of ['PORT', 'TALLY_MAX_BODY_BYTES', 'LOG_LEVEL', 'TALLY_ADMIN_TOKEN']) assert.match(stderr, new RegExp(`^  ${name}: `, 'm'));
     assert.doesNotMatch(stderr, /short secret/);
+  });
+
+  test('an invalid meters file stops the start: exit 2 naming the meter', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tally-cli-'));
+    const file = join(dir, 'meters.yaml');
+    await writeFile(file, 'meters:\n  - slug: tokens\n    aggregation: SUM\n    eventType: llm\n');
+    const tally = spawnTally(['api'], { REDIS_URL: redis.url, TALLY_REDIS_PREFIX: 'cli-bad-meters:', PORT: '0', TALLY_METERS_FILE: file });
+    started.push(tally);
+    assert.equal(await tally.exited, 2, tally.stderr());
+    assert.match(tally.stderr(), /meters\[0\] \(tokens\): valueProperty/);
+    await rm(dir, { recursive: true, force: true });
   });
 
   test('unknown or missing role: exit 2 with the usage', async () => {

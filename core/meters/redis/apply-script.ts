@@ -8,22 +8,23 @@ import type { Redis } from 'ioredis';
  * so a call that names one customer (or customers of one slot) stays
  * single-slot on Redis Cluster.
  *
- * ARGV: uniqueExactLimit, eventCount, groupCount, the groups
- * ("<meterId>:<gid>"), then per event 12 values: customer (index into KEYS),
- * dedupe hour, dedupe expireAt ("" when already set), dedupe field, timeMs,
- * key time and field for minute, hour and day ("" key time: past retention,
- * skipped), update count; per update 5 values: op, value, group (index),
- * dimensions JSON ("" when the group is known), expiries ("" when every key's
- * expiry is set, else "minute,hour,day" expireAts with "" for those set);
- * UNIQUE_COUNT updates add their minute, hour and day bucket times. Separate
- * arguments cost Redis less than one string per event split in Lua.
+ * ARGV: uniqueExactLimit, eventCount, groupCount, hourCount, the groups
+ * ("<meterId>:<gid>"), the hours (6 values each: dedupe hour, minute, hour
+ * and day key times ("" when past retention), hour field, day field), then
+ * the events. An event: customer (index into KEYS), hour (index), dedupe
+ * field, timeMs, minute field, update count (-count - 1 when the dedupe
+ * hash's expireAt follows). An update: op, value, group (index); an op of two
+ * characters ("C+") is followed by the dimensions JSON ("" when the group is
+ * known) and the keys' expiries ("" when set, else "minute,hour,day"
+ * expireAts with "" for those set); UNIQUE_COUNT then adds its minute, hour
+ * and day bucket times. What rarely changes is sent only when it does: every
+ * argument costs both sides.
  * Returns one character per event: 1 applied, 0 duplicate.
  */
 const APPLY = `
 local limit = tonumber(ARGV[1])
 local codes = {':m:', ':h:', ':d:'}
 local groups = {}
-for k = 1, tonumber(ARGV[3]) do groups[k] = ARGV[3 + k] end
 local function unique(key, value, expireAt)
   local kind = redis.call('TYPE', key).ok
   if kind == 'none' then
@@ -68,24 +69,41 @@ local nothing = {}
 local out = {}
 -- Expiries and group dimensions come with every event until one is applied; write each once per call.
 local done = {}
-local i = 4 + tonumber(ARGV[3])
+local groupCount, hourCount = tonumber(ARGV[3]), tonumber(ARGV[4])
+for k = 1, groupCount do groups[k] = ARGV[4 + k] end
+local hours = {}
+for k = 1, hourCount do
+  local b = 4 + groupCount + (k - 1) * 6
+  hours[k] = { ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6] }
+end
+local i = 5 + groupCount + hourCount * 6
 for e = 1, tonumber(ARGV[2]) do
   local base = KEYS[tonumber(ARGV[i])]
-  local dkey = base .. 'd:' .. ARGV[i + 1]
-  local n = tonumber(ARGV[i + 11])
-  local applied = redis.call('HSETNX', dkey, ARGV[i + 3], '') == 1
+  local hour = hours[tonumber(ARGV[i + 1])]
+  local dkey = base .. 'd:' .. hour[1]
+  local time, minuteField = ARGV[i + 3], ARGV[i + 4]
+  local n = tonumber(ARGV[i + 5])
+  local j = i + 6
+  local dexp = ''
+  if n < 0 then
+    n, dexp, j = -n - 1, ARGV[j], j + 1
+  end
+  local applied = redis.call('HSETNX', dkey, ARGV[i + 2], '') == 1
   out[e] = applied and '1' or '0'
-  local dexp = ARGV[i + 2]
   -- Never shorten: a late event may have pushed this marker hash's expiry further out.
   if applied and dexp ~= '' and not done[dkey] then
     done[dkey] = true
     if redis.call('PEXPIRETIME', dkey) < tonumber(dexp) then redis.call('PEXPIREAT', dkey, dexp) end
   end
-  local time = ARGV[i + 4]
-  local j = i + 12
   for u = 1, n do
-    local op, value, mg, dims, exps = ARGV[j], ARGV[j + 1], groups[tonumber(ARGV[j + 2])], ARGV[j + 3], ARGV[j + 4]
-    local width = op == 'U' and 8 or 5
+    local op, value, mg = ARGV[j], ARGV[j + 1], groups[tonumber(ARGV[j + 2])]
+    local dims, exps = '', ''
+    j = j + 3
+    if #op == 2 then
+      op, dims, exps, j = string.sub(op, 1, 1), ARGV[j], ARGV[j + 1], j + 2
+    end
+    local bucketTimes = j
+    if op == 'U' then j = j + 3 end
     if applied then
       if dims ~= '' and not done[base .. mg] then
         done[base .. mg] = true
@@ -95,14 +113,14 @@ for e = 1, tonumber(ARGV[2]) do
       local expiry = nothing
       if exps ~= '' then expiry = { string.match(exps, '^([^,]*),([^,]*),([^,]*)$') } end
       for g = 1, 3 do
-        local kt = ARGV[i + 3 + g * 2]
+        local kt = hour[1 + g]
         if kt ~= '' then
           local exp = expiry[g] or ''
           if op == 'U' then
-            unique(base .. 'u:' .. mg .. codes[g] .. ARGV[j + 4 + g], value, exp)
+            unique(base .. 'u:' .. mg .. codes[g] .. ARGV[bucketTimes + g - 1], value, exp)
           else
             local key = base .. 'b:' .. mg .. codes[g] .. kt
-            update(op, key, ARGV[i + 4 + g * 2], value, time)
+            update(op, key, g == 1 and minuteField or hour[3 + g], value, time)
             if exp ~= '' and not done[key] then
               done[key] = true
               redis.call('PEXPIREAT', key, exp)
@@ -111,7 +129,6 @@ for e = 1, tonumber(ARGV[2]) do
         end
       end
     end
-    j = j + width
   end
   i = j
 end

@@ -40,6 +40,9 @@ interface Call {
   customers: string[];
   /** Per event: what to remember once it is known to be applied. */
   remember: Applied[];
+  /** Hour start -> its index in the call's hour table, and that table's values (six per hour). */
+  hours: Map<number, number>;
+  hourArgs: Array<string | number>;
   /** (meter, customer) pairs to add to the meters' customer sets with this call. */
   listings: Array<[string, string]>;
   /** The script's reply once sent. */
@@ -88,23 +91,26 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
       hours.set(hourStart, hour);
     }
     const { keyTimes, expiries } = hour;
+    let hourIndex = call.hours.get(hourStart);
+    if (hourIndex === undefined) {
+      hourIndex = call.hours.size + 1;
+      call.hours.set(hourStart, hourIndex);
+      call.hourArgs.push(hour.hourPart, keyTimes[0] ?? '', keyTimes[1] ?? '', keyTimes[2] ?? '', hour.fields[1] ?? '', hour.fields[2] ?? '');
+    }
     const dedupeKey = `${customerId}|${hourStart}`;
     const remember: Applied = { customerId, dedupeKey, dedupeExpireAt: hour.dedupeExpireAt, meterGroups: [], keyTimes };
+    const dedupeExpireAt = caches.dedupeExpiry(dedupeKey, hour.dedupeExpireAt);
     const args = call.args;
+    const count = item.contributions.length;
     args.push(
       indexIn(call.bases, customerBase(prefix, customerId)),
-      hour.hourPart,
-      caches.dedupeExpiry(dedupeKey, hour.dedupeExpireAt),
+      hourIndex,
       eventField(namespace, event.source, event.id),
       timeMs,
-      keyTimes[0] ?? '',
       keyTimes[0] ? Math.floor((timeMs - hourStart) / 60_000) : '',
-      keyTimes[1] ?? '',
-      hour.fields[1] ?? '',
-      keyTimes[2] ?? '',
-      hour.fields[2] ?? '',
-      item.contributions.length,
     );
+    if (dedupeExpireAt === '') args.push(count);
+    else args.push(-count - 1, dedupeExpireAt);
     for (const { meter, dimensions, value } of item.contributions) {
       const meterGroup = `${meter.id}:${groupIdOf(meter, dimensions)}`;
       const op = OPS[meter.aggregation];
@@ -114,7 +120,9 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
         // UNIQUE_COUNT keys get their expiry when the script creates them: always send it.
         expiring = keyTimes.map((keyTime, g) => (keyTime !== '' && (op === 'U' || known?.expired[g] !== keyTime) ? expiries[g] : '')).join(',');
       }
-      args.push(op, String(value), indexIn(call.groups, meterGroup), known ? '' : dimensionsJson(dimensions), expiring);
+      const groupIndex = indexIn(call.groups, meterGroup);
+      if (known && expiring === '') args.push(op, String(value), groupIndex);
+      else args.push(`${op}+`, String(value), groupIndex, known ? '' : dimensionsJson(dimensions), expiring);
       if (op === 'U') for (const granularity of GRANULARITIES) args.push(timePart(bucketStart(granularity, timeMs)));
       if (!known) listed(meter.id);
       remember.meterGroups.push(meterGroup);
@@ -128,9 +136,9 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
     const pipeline = redis.pipeline();
     // Before the script: a listed customer without data is harmless, the reverse is not.
     for (const [meterId, customerId] of call.listings) pipeline.sadd(meterCustomersKey(prefix, meterId), customerId);
-    const { bases, groups, args, customers } = call;
+    const { bases, groups, hours, hourArgs, args, customers } = call;
     (pipeline as unknown as typeof redis).tallyApplyEvents(
-      bases.size, ...bases.keys(), uniqueCountExactLimit, customers.length, groups.size, ...groups.keys(), ...args,
+      bases.size, ...bases.keys(), uniqueCountExactLimit, customers.length, groups.size, hours.size, ...groups.keys(), ...hourArgs, ...args,
     );
     call.reply = pipeline.exec().then((replies) => {
       const failed = replies?.find(([error]) => error);
@@ -160,7 +168,7 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
         for (const item of items) {
           if (!call || call.customers.length >= chunkEvents) {
             if (call) send(call);
-            call = { bases: new Map(), groups: new Map(), args: [], customers: [], remember: [], listings: [] };
+            call = { bases: new Map(), groups: new Map(), hours: new Map(), hourArgs: [], args: [], customers: [], remember: [], listings: [] };
             calls.push(call);
           }
           pushEvent(call, customerId, item, hours, nowMs, listed);

@@ -28,6 +28,7 @@ export async function startRedis({ dataDir }: RedisOptions = {}): Promise<TestRe
       stdio: 'ignore',
     });
     const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined); // refused until the server listens: expected while probing
     try {
       await eventually(async () => {
         if (probe.status !== 'ready') await probe.connect().catch(() => undefined);

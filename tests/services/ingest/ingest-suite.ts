@@ -24,11 +24,33 @@ export function ingestSuite(name: string, createLog: (redis: TestRedis) => Promi
     let logUnderTest: LogUnderTest;
     let app: IngestHarness;
     const idsInLog = async () => (await logUnderTest.read()).map((r) => r.event.id);
+    /**
+     * Proves none of `ids` reached the log: a marker of the same subject (so
+     * the same Kafka partition) is sent after them, and once the marker can
+     * be read, anything published before it could be read too.
+     */
+    const assertNotPublished = async (ids: readonly unknown[], subject = 'customer-1') => {
+      const marker = event({ subject });
+      assert.equal((await post(app.url + '/v3/openmeter/events', [marker], { token: app.ingestToken })).status, 202);
+      await eventually(async () => assert.ok((await idsInLog()).includes(marker.id as string), 'marker published'));
+      const logged = new Set(await idsInLog());
+      for (const id of ids) assert.ok(!logged.has(id as string), `${String(id)} must not be in the log`);
+    };
 
     before(async () => {
       redis = await startRedis();
       logUnderTest = await createLog(redis);
-      app = await startIngestHarness({ redisUrl: redis.url, log: logUnderTest.log, env: { TALLY_PUBLISH_TIMEOUT_MS: '1500' } });
+      app = await startIngestHarness({
+        redisUrl: redis.url,
+        log: logUnderTest.log,
+        env: {
+          TALLY_PUBLISH_TIMEOUT_MS: '1500',
+          TALLY_MAX_BODY_BYTES: '16384',
+          TALLY_MAX_EVENTS_PER_REQUEST: '20',
+          TALLY_MAX_EVENT_BYTES: '2048',
+          TALLY_MAX_JSON_DEPTH: '8',
+        },
+      });
     });
     after(async () => {
       await app.close();
@@ -103,6 +125,50 @@ export function ingestSuite(name: string, createLog: (redis: TestRedis) => Promi
       await eventually(async () => assert.ok((await idsInLog()).includes(marker.id as string)));
       const ids = await idsInLog();
       for (const e of batch) assert.ok(!ids.includes(e.id as string), `${String(e.id)} must not be in the log`);
+    });
+
+    test('auth on every ingest path: missing, malformed, lowercase scheme, unknown, revoked -> 401; wrong scope -> 403; nothing published', async () => {
+      const revoked = await app.tokens.create({ name: 'revoked', scopes: ['ingest'] });
+      await app.tokens.revoke(revoked.info.id);
+      const refused: unknown[] = [];
+      for (const path of ingestPaths) {
+        const cases: Array<[Record<string, string>, number]> = [
+          [{}, 401],
+          [{ authorization: `bearer ${app.ingestToken}` }, 401],
+          [{ authorization: `Bearer  ${app.ingestToken}` }, 401],
+          [{ authorization: 'Bearer tly_unknown' }, 401],
+          [{ authorization: `Bearer ${revoked.token}` }, 401],
+          [{ authorization: `Bearer ${app.readToken}` }, 403],
+        ];
+        for (const [headers, status] of cases) {
+          const e = event();
+          const res = await post(app.url + path, [e], { headers });
+          assert.equal(res.status, status, `${path} ${JSON.stringify(headers).replace(/tly_[\w-]+/, 'tly_…')}`);
+          assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
+          if (status === 401) assert.equal(res.headers.get('www-authenticate'), 'Bearer');
+          refused.push(e.id);
+        }
+      }
+      await assertNotPublished(refused);
+    });
+
+    test('limits: body, events per request, event size, nesting depth -> 413/400 and nothing published', async () => {
+      const big = Array.from({ length: 12 }, () => event({ data: { pad: 'x'.repeat(1500) } }));
+      const tooMany = Array.from({ length: 21 }, () => event());
+      const oneTooLarge = [event(), event({ data: { pad: 'x'.repeat(2100) } })];
+      const tooDeep = [event({ data: { a: { b: { c: { d: { e: { f: { g: { h: 1 } } } } } } } } })];
+      const cases: Array<[string, Record<string, unknown>[], number, RegExp]> = [
+        ['body', big, 413, /exceeds 16384 bytes/],
+        ['events per request', tooMany, 413, /too many events/],
+        ['event size', oneTooLarge, 413, /index 1/],
+        ['depth', tooDeep, 400, /depth|nest/i],
+      ];
+      for (const [name, batch, status, detail] of cases) {
+        const res = await post(app.url + '/api/v1/events', batch, { token: app.ingestToken });
+        assert.equal(res.status, status, name);
+        assert.match((await res.json()).detail, detail, name);
+      }
+      await assertNotPublished(cases.flatMap(([, batch]) => batch.map((e) => e.id)));
     });
 
     test('duplicates are accepted (2xx) every time', async () => {

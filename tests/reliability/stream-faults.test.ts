@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -110,6 +111,38 @@ describe('faults over the Redis Stream log', () => {
       const events = await assertCountedExactlyOnce(redis.url, prefix, tenant, driver);
       ingest.push(await startTallyProcess('ingest', env()));
       return { acknowledgedEvents: events, exitCode };
+    }));
+
+  test('SIGTERM while a request body is still arriving: that request finishes with 204 and its event is in the log', () =>
+    summary.track('fault', 'ingest SIGTERM with a request half-received (it finishes, 204, event in the log)', async () => {
+      const process_ = await startTallyProcess('ingest', env());
+      retired.push(process_);
+      const id = `in-flight-${Date.now()}`;
+      const body = JSON.stringify([{ specversion: '1.0', id, source: 'slow-client', type: 'in-flight.request', subject: 'nobody' }]);
+      let sent: () => void = () => {};
+      const firstPartSent = new Promise<void>((resolve) => (sent = resolve));
+      const answer = new Promise<number>((resolve, reject) => {
+        const req = request(`${process_.url}/api/v1/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ingestToken}`, 'content-type': 'application/cloudevents-batch+json', 'content-length': String(Buffer.byteLength(body)) },
+        }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.write(body.slice(0, 20), () => sent());
+        // The rest arrives only after the process was told to stop.
+        void process_.waitForOutput(/"msg":"shutting down"/).then(() => req.end(body.slice(20)), reject);
+      });
+      await firstPartSent;
+      // A round trip on another connection: the server has read what was sent before it.
+      assert.equal((await fetch(`${process_.url}/healthz`)).status, 200);
+      process_.signal('SIGTERM');
+      assert.equal(await answer, 204, 'the in-flight request is answered');
+      assert.equal(await process_.exited, 0, 'then the process exits cleanly');
+      const entries = await client.xrange(`${prefix}events`, '-', '+');
+      assert.ok(entries.some(([, fields]) => fields.join(' ').includes(id)), 'its event is in the log');
+      return { exitCode: 0 };
     }));
 
   test('no token appears in the output of any process', () =>

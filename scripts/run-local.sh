@@ -30,7 +30,8 @@ free_port() {
 if [ -z "${REDIS_URL:-}" ]; then
   redis_port="${TALLY_REDIS_PORT:-$(free_port)}"
   # appendfsync always: an XADD that returned is on disk, as the 2xx promises.
-  redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$(cd "$data_dir" && pwd)" \
+  # Own session (setsid): a Ctrl-C meant for us must not stop Redis under Tally's graceful shutdown; cleanup stops it after.
+  setsid redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$(cd "$data_dir" && pwd)" \
     --appendonly yes --appendfsync "${TALLY_REDIS_APPENDFSYNC:-always}" --save "" \
     --logfile redis.log --daemonize no &
   redis_pid=$!
@@ -55,13 +56,15 @@ if [ -z "${TALLY_ADMIN_TOKEN:-}" ]; then
 fi
 
 export PORT="${PORT:-8888}"
-node dist/services/cli.js all &
+# Own session too: Ctrl-C reaches the whole terminal process group, and Tally would take the
+# forwarded signal below as a second one (exit at once) instead of shutting down gracefully.
+setsid node dist/services/cli.js all &
 tally_pid=$!
 # Forward Ctrl-C / SIGTERM to Tally for its graceful shutdown, then stop redis (EXIT trap).
-trap 'kill -TERM "$tally_pid" 2>/dev/null || true' INT TERM
+trap 'kill -TERM "$tally_pid" 2>/dev/null || true' INT TERM HUP
 status=0
 wait "$tally_pid" || status=$?
 # A trapped signal interrupts `wait`; wait again for Tally to finish draining.
-if kill -0 "$tally_pid" 2>/dev/null; then wait "$tally_pid" || status=$?; fi
+if kill -0 "$tally_pid" 2>/dev/null; then status=0; wait "$tally_pid" || status=$?; fi
 tally_pid=""
 exit "$status"

@@ -73,12 +73,6 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
     return index;
   };
 
-  const groupIdOf = (meter: object, dimensions: Record<string, string>) => {
-    let values = '';
-    for (const name in dimensions) values += `${dimensions[name]}\u0000`;
-    return caches.groupId(meter, values, () => groupId(dimensions));
-  };
-
   const hourInfo = createHourInfo({ retentionMs, dedupeTtlMs });
 
   const pushEvent = (call: Call, customerId: string, item: WriteItem, hours: Map<number, HourInfo>, nowMs: number, listed: (meterId: string) => void) => {
@@ -112,7 +106,7 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
     if (dedupeExpireAt === '') args.push(count);
     else args.push(-count - 1, dedupeExpireAt);
     for (const { meter, dimensions, value } of item.contributions) {
-      const meterGroup = `${meter.id}:${groupIdOf(meter, dimensions)}`;
+      const meterGroup = `${meter.id}:${caches.groupId(meter, dimensions, () => groupId(dimensions))}`;
       const op = OPS[meter.aggregation];
       const known = caches.group(customerId, meterGroup);
       let expiring = '';

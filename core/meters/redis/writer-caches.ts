@@ -62,11 +62,17 @@ export function createWriterCaches({ maxEntries = 200_000, maxAgeMs = 5 * 60_000
       bounded(dedupeExpiries).set(key, Math.max(expireAt, dedupeExpiries.get(key) ?? 0));
     },
     /**
-     * The group id of a meter's dimension values, computed once per distinct
-     * ones. Keyed by the meter object: a changed definition (groupBy keys) is
-     * a new object, so values alone identify the group.
+     * The group id of a meter's dimensions, computed once per distinct values.
+     * Keyed by the meter object: a changed definition (groupBy keys) is a new
+     * object, so the values alone identify the group.
      */
-    groupId(meter: object, values: string, compute: () => string): string {
+    groupId(meter: object, dimensions: Record<string, string>, compute: () => string): string {
+      // Length-prefixed, so no value can run into the next one.
+      let values = '';
+      for (const name in dimensions) {
+        const value = dimensions[name] ?? '';
+        values += `${value.length}:${value}`;
+      }
       let ofMeter = groupIds.get(meter);
       if (!ofMeter) {
         ofMeter = new Map();

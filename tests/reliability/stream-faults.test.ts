@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { eventually } from '../support/eventually.js';
 import { startLoad } from '../support/load-driver.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
+import { consumerPending, pendingCount } from '../support/stream-pending.js';
 import { soakScale } from '../support/soak.js';
 import { createReliabilitySummary, summaryDir } from '../support/reliability-summary.js';
 import { startTallyProcess, type TallyProcess } from '../support/tally-process.js';
@@ -182,24 +183,3 @@ describe('faults over the Redis Stream log', () => {
       return { acknowledgedEvents: events, duplicateRequests: sent };
     }));
 });
-
-/** Entries one consumer of the group read and has not acknowledged. */
-async function consumerPending(client: Redis, stream: string, consumer: string): Promise<number> {
-  const consumers = (await client.xinfo('CONSUMERS', stream, 'tally-worker')) as Array<Array<string | number>>;
-  for (const fields of consumers) {
-    if (fields[fields.indexOf('name') + 1] === consumer) return Number(fields[fields.indexOf('pending') + 1]);
-  }
-  return 0;
-}
-
-/** Entries delivered to a consumer of the group but not yet acknowledged, plus those not delivered yet. */
-async function pendingCount(client: Redis, stream: string): Promise<number> {
-  const groups = (await client.xinfo('GROUPS', stream)) as Array<Array<string | number>>;
-  let total = 0;
-  for (const group of groups) {
-    const fields = new Map<string, string | number>();
-    for (let i = 0; i < group.length; i += 2) fields.set(String(group[i]), group[i + 1]!);
-    total += Number(fields.get('pending') ?? 0) + Number(fields.get('lag') ?? 0);
-  }
-  return total;
-}

@@ -31,7 +31,6 @@ export function planBucketReads(prefix: string, request: MeterAggregateRequest, 
   const projections = new Map<string, number>();
   const rowOf = new Map<number, number>();
   let customerId: string | undefined;
-  let hashOf = new Map<string, number>();
   let customer: BucketReadPlan['customers'][number] = { keys: [], granularities: [] };
   let hashCount = 0;
   for (const group of groups) {
@@ -39,12 +38,13 @@ export function planBucketReads(prefix: string, request: MeterAggregateRequest, 
       customerId = group.customerId;
       customer = { keys: [], granularities: [] };
       plan.customers.push(customer);
-      hashOf = new Map();
     }
     const json = JSON.stringify(group.rowDimensions);
     let projection = projections.get(json);
     if (projection === undefined) projections.set(json, (projection = projections.size));
     const base = `${customerBase(prefix, group.customerId)}b:${meter.id}:${group.gid}:`;
+    // A group's hashes by granularity and start: many windows share one hash, and its key is built once.
+    const hashOf = { minute: new Map<number, number>(), hour: new Map<number, number>(), day: new Map<number, number>() };
     for (let index = 0; index < windows.length; index++) {
       const { fromMs, toMs, granularity = request.granularity, mergeInto = index } = windows[index]!;
       const layout = LAYOUT[granularity];
@@ -56,11 +56,10 @@ export function planBucketReads(prefix: string, request: MeterAggregateRequest, 
         plan.rows.push({ window: mergeInto, dimensions: group.rowDimensions });
       }
       for (let keyStart = layout.keyStart(fromMs); keyStart < toMs; keyStart = layout.keyEnd(keyStart)) {
-        const key = `${base}${layout.code}:${timePart(keyStart)}`;
-        let hash = hashOf.get(key);
+        let hash = hashOf[granularity].get(keyStart);
         if (hash === undefined) {
-          hashOf.set(key, (hash = hashCount++));
-          customer.keys.push(key);
+          hashOf[granularity].set(keyStart, (hash = hashCount++));
+          customer.keys.push(`${base}${layout.code}:${timePart(keyStart)}`);
           customer.granularities.push(granularity);
         }
         plan.hash.push(hash);

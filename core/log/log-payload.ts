@@ -17,8 +17,13 @@ export function encodeRecord(record: LogRecord): LogPayload {
     namespace: record.namespace,
     ingestedAt: record.ingestedAt,
     subject: record.event.subject,
-    event: JSON.stringify(record.event),
+    event: encodeEvent(record.event),
   };
+}
+
+/** The JSON of a normalized event as both logs carry it. */
+export function encodeEvent(event: CloudEvent): string {
+  return JSON.stringify(event);
 }
 
 /** Throws on a payload Tally did not write; consumers log and skip such entries. */

@@ -81,10 +81,25 @@ function rejectProtoKeys(root: unknown): void {
     const node = stack.pop();
     if (node === null || typeof node !== 'object') continue;
     if (!Array.isArray(node) && Object.hasOwn(node, '__proto__')) {
-      throw new TallyError('BAD_REQUEST', 'JSON objects may not have a "__proto__" key');
+      // Found: walk again with paths, so that the error names the event index (contract 3) without slowing the common case.
+      throw new TallyError('BAD_REQUEST', `JSON objects may not have a "__proto__" key (at ${protoKeyPath(root) || 'the top level'})`);
     }
     for (const child of Object.values(node)) stack.push(child);
   }
+}
+
+/** The path of the first object holding a `__proto__` key, in document order: `[2].data.a`. */
+function protoKeyPath(node: unknown, path = ''): string | undefined {
+  if (node === null || typeof node !== 'object') return undefined;
+  if (!Array.isArray(node) && Object.hasOwn(node, '__proto__')) return path;
+  const entries: Array<[string, unknown]> = Array.isArray(node)
+    ? node.map((child, i) => [`${path}[${i}]`, child])
+    : Object.entries(node).map(([key, child]) => [path ? `${path}.${key}` : key, child]);
+  for (const [childPath, child] of entries) {
+    const found = protoKeyPath(child, childPath);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function rejectNonFiniteNumbers(root: unknown): void {

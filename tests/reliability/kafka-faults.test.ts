@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -8,7 +8,7 @@ import { eventually } from '../support/eventually.js';
 import { startKafkaMock, type KafkaMock } from '../support/kafka-mock.js';
 import { startLoad, type LoadDriver } from '../support/load-driver.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
-import { createReliabilitySummary, summaryDir } from '../support/reliability-summary.js';
+import { createReliabilitySummary, writeDiagnostic } from '../support/reliability-summary.js';
 import { startTallyProcess, type TallyProcess } from '../support/tally-process.js';
 import { assertCountedExactlyOnce, prepareTenant, type Tenant } from './metered-setup.js';
 
@@ -72,7 +72,7 @@ describe('faults over Kafka', () => {
   after(async () => {
     summary.write();
     // The process's own log, for diagnosing a failed run.
-    if (tally) writeFileSync(join(summaryDir, 'kafka-faults-tally.log'), `${tally.output.join('\n')}\n`);
+    if (tally) writeDiagnostic('kafka-faults-tally.log', `${tally.output.join('\n')}\n`);
     await tally?.stop(5_000);
     await Promise.all([kafka?.stop(), redis?.stop()]);
     rmSync(dataDir, { recursive: true, force: true });
@@ -138,7 +138,7 @@ describe('faults over Kafka', () => {
         started = Date.now();
         const exit = await second.stop(30_000);
         timings.leaveMs = Date.now() - started;
-        writeFileSync(join(summaryDir, 'kafka-faults-worker2.log'), `${second.output.join('\n')}\n`);
+        writeDiagnostic('kafka-faults-worker2.log', `${second.output.join('\n')}\n`);
         assert.equal(exit, 0, 'the second worker leaves cleanly');
       });
       const events = await assertCountedExactlyOnce(redis.url, prefix, tenant, driver, 60_000);

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { Granularity, MeterAggregateRequest, MeterAggregateRow, MeterQueryStore } from '../meter-query-store.js';
-import { parseBucketHash, type BucketHash } from './bucket-hash.js';
+import type { Granularity, MeterAggregateRequest, MeterQueryStore } from '../meter-query-store.js';
+import { parseBucketHash } from './bucket-hash.js';
 import { BUCKET_MS, bucketStart, customerBase, meterCustomersKey } from './bucket-layout.js';
 import { mergeReads, planBucketReads, type GroupHashes } from './bucket-reads.js';
 import { readMeterPipeline, type ReadMeterReply } from './read-meter-script.js';
@@ -12,42 +12,15 @@ export interface RedisMeterStoreOptions {
   retentionMs: Record<Granularity, number>;
 }
 
-/** One (customer, group) of a meter, with the dimensions the answer keeps apart. */
-export interface MeterGroup {
-  customerId: string;
-  gid: string;
-  /** Projection onto `request.groupBy`; rows with equal projections are merged. */
-  rowDimensions: Record<string, string>;
-}
-
 /**
  * Answers meter queries from the worker's buckets in one round trip: one
  * script call per customer returns its matching groups and, for each, every
  * bucket hash the windows touch, whole (a hash holds an hour of minutes, a
  * day of hours or a month of days); they are parsed once into slot arrays
- * and merged per window and requested dimensions. UNIQUE_COUNT reads the
- * group indexes first, then its sets (`unique-count-reader.ts`).
+ * and merged per window and requested dimensions. UNIQUE_COUNT is read the
+ * same way, as unions of its sets (`unique-count-reader.ts`).
  */
 export function createRedisMeterStore({ redis, prefix, retentionMs }: RedisMeterStoreOptions): MeterQueryStore {
-  const findGroups = async (request: MeterAggregateRequest): Promise<MeterGroup[]> => {
-    const { meter, filters, groupBy } = request;
-    const customerIds = request.customerIds ?? (await redis.smembers(meterCustomersKey(prefix, meter.id))).sort();
-    const pipeline = redis.pipeline();
-    for (const customerId of customerIds) pipeline.hgetall(`${customerBase(prefix, customerId)}g:${meter.id}`);
-    const indexes = await execAll<Record<string, string>>(pipeline);
-    const groups: MeterGroup[] = [];
-    customerIds.forEach((customerId, i) => {
-      for (const [gid, json] of Object.entries(indexes[i] ?? {})) {
-        const dimensions: Record<string, string> = { ...(JSON.parse(json) as Record<string, string>), customer_id: customerId };
-        if (!Object.keys(filters).every((key) => matchesFilter(filters, key, dimensions[key] ?? ''))) continue;
-        const rowDimensions: Record<string, string> = {};
-        for (const key of groupBy) rowDimensions[key] = dimensions[key] ?? '';
-        groups.push({ customerId, gid, rowDimensions });
-      }
-    });
-    return groups;
-  };
-
   return {
     retentionStartMs(granularity, nowMs) {
       const oldest = nowMs - retentionMs[granularity];
@@ -56,19 +29,16 @@ export function createRedisMeterStore({ redis, prefix, retentionMs }: RedisMeter
     },
 
     async aggregate(request) {
-      if (request.meter.aggregation === 'UNIQUE_COUNT') {
-        const groups = await findGroups(request);
-        return groups.length === 0 ? [] : readUniqueCounts({ redis, prefix, request, groups });
-      }
       const { meter, filters, groupBy } = request;
       const customerIds = (request.customerIds ?? (await redis.smembers(meterCustomersKey(prefix, meter.id))).sort()).filter((customerId) =>
         matchesFilter(filters, 'customer_id', customerId),
       );
       if (customerIds.length === 0) return [];
-      const plan = planBucketReads(request);
-      // customer_id is one value per customer, decided above; the script checks the others on each group.
+      // customer_id is one value per customer, decided above; the read scripts check the others on each group.
       const groupFilters = Object.fromEntries(Object.entries(filters).filter(([key, values]) => key !== 'customer_id' && values.length > 0));
       const filtersJson = JSON.stringify(groupFilters);
+      if (meter.aggregation === 'UNIQUE_COUNT') return readUniqueCounts({ redis, prefix, request, customerIds, groupFilters: filtersJson });
+      const plan = planBucketReads(request);
       const pipeline = readMeterPipeline(redis);
       for (const customerId of customerIds) {
         const base = customerBase(prefix, customerId);

@@ -28,7 +28,7 @@ const subjectsOf: Record<string, string> = { alice: 'C1', bob: 'C1', carol: 'C2'
 
 test('filters are applied per group in the read script as in memory: missing values, subjects, customers, several keys', async () => {
   const prefix = 'store-filters:';
-  const meters = everyAggregation().filter((meter) => meter.aggregation !== 'UNIQUE_COUNT');
+  const meters = everyAggregation();
   const evaluate = createEventEvaluator();
   const writer = createRedisMeterWriter({ redis, prefix, dedupeTtlMs: DAY, retentionMs, uniqueCountExactLimit: 10_000, chunkEvents: 200 });
   const store = createRedisMeterStore({ redis, prefix, retentionMs });

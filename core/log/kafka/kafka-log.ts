@@ -1,8 +1,8 @@
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
 import type { EventLog } from '../event-log.js';
 import { withPublishDeadline } from '../publish-deadline.js';
 import { messageBytes, messageLaneKey, toKafkaMessages } from './kafka-messages.js';
+import { createKeyPartitioner } from './key-partitioner.js';
 import { createSendLanes } from './send-lanes.js';
 
 export interface KafkaLogOptions {
@@ -39,7 +39,7 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
   const producer: Producer = kafka.producer({
     idempotent: false,
     allowAutoTopicCreation: true,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: createKeyPartitioner,
   });
   const admin: Admin = kafka.admin();
   const connectProducer = lazyConnect(producer);

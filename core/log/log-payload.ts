@@ -17,13 +17,13 @@ export function encodeRecord(record: LogRecord): LogPayload {
     namespace: record.namespace,
     ingestedAt: record.ingestedAt,
     subject: record.event.subject,
-    event: encodeEvent(record.event),
+    event: encodeEvent(record),
   };
 }
 
-/** The JSON of a normalized event as both logs carry it. */
-export function encodeEvent(event: CloudEvent): string {
-  return JSON.stringify(event);
+/** The JSON of a record's normalized event as both logs carry it. */
+export function encodeEvent(record: LogRecord): string {
+  return record.json ?? JSON.stringify(record.event);
 }
 
 /** Throws on a payload Tally did not write; consumers log and skip such entries. */

@@ -23,7 +23,7 @@ export function toKafkaMessages(records: readonly LogRecord[]): Message[] {
       ingestedAt = record.ingestedAt;
       headers = { namespace: Buffer.from(namespace), ingested_at: Buffer.from(ingestedAt) };
     }
-    messages[i] = { key: Buffer.from(record.event.subject), value: Buffer.from(encodeEvent(record.event)), headers };
+    messages[i] = { key: Buffer.from(record.event.subject), value: Buffer.from(encodeEvent(record)), headers };
   }
   return messages;
 }

@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
-import type { Granularity, MeterAggregateRequest, MeterAggregateRow, MeterQueryStore } from '../meter-query-store.js';
-import { parseBucketHash, type BucketHash } from './bucket-hash.js';
+import type { Granularity, MeterAggregateRequest, MeterQueryStore } from '../meter-query-store.js';
+import { parseBucketHash } from './bucket-hash.js';
 import { BUCKET_MS, bucketStart, customerBase, meterCustomersKey } from './bucket-layout.js';
-import { mergeReads, planBucketReads } from './bucket-reads.js';
-import { readHashesPipeline } from './read-hashes-script.js';
+import { mergeReads, planBucketReads, type GroupHashes } from './bucket-reads.js';
+import { readMeterPipeline, type ReadMeterReply } from './read-meter-script.js';
 import { readUniqueCounts } from './unique-count-reader.js';
 
 export interface RedisMeterStoreOptions {
@@ -12,42 +12,15 @@ export interface RedisMeterStoreOptions {
   retentionMs: Record<Granularity, number>;
 }
 
-/** One (customer, group) of a meter, with the dimensions the answer keeps apart. */
-export interface MeterGroup {
-  customerId: string;
-  gid: string;
-  /** Projection onto `request.groupBy`; rows with equal projections are merged. */
-  rowDimensions: Record<string, string>;
-}
-
 /**
- * Answers meter queries from the worker's buckets: one pipelined read of the
- * customers' group indexes, then one round trip with one script call per
- * customer returning every bucket hash covering the windows whole (a hash
- * holds an hour of minutes, a day of hours or a month of days), parsed once
- * into slot arrays and merged per window and requested dimensions.
+ * Answers meter queries from the worker's buckets in one round trip: one
+ * script call per customer returns its matching groups and, for each, every
+ * bucket hash the windows touch, whole (a hash holds an hour of minutes, a
+ * day of hours or a month of days); they are parsed once into slot arrays
+ * and merged per window and requested dimensions. UNIQUE_COUNT is read the
+ * same way, as unions of its sets (`unique-count-reader.ts`).
  */
 export function createRedisMeterStore({ redis, prefix, retentionMs }: RedisMeterStoreOptions): MeterQueryStore {
-  const findGroups = async (request: MeterAggregateRequest): Promise<MeterGroup[]> => {
-    const { meter, filters, groupBy } = request;
-    const customerIds = request.customerIds ?? (await redis.smembers(meterCustomersKey(prefix, meter.id))).sort();
-    const pipeline = redis.pipeline();
-    for (const customerId of customerIds) pipeline.hgetall(`${customerBase(prefix, customerId)}g:${meter.id}`);
-    const indexes = await execAll<Record<string, string>>(pipeline);
-    const groups: MeterGroup[] = [];
-    customerIds.forEach((customerId, i) => {
-      for (const [gid, json] of Object.entries(indexes[i] ?? {})) {
-        const dimensions: Record<string, string> = { ...(JSON.parse(json) as Record<string, string>), customer_id: customerId };
-        const matches = Object.entries(filters).every(([key, values]) => values.length === 0 || values.includes(dimensions[key] ?? ''));
-        if (!matches) continue;
-        const rowDimensions: Record<string, string> = {};
-        for (const key of groupBy) rowDimensions[key] = dimensions[key] ?? '';
-        groups.push({ customerId, gid, rowDimensions });
-      }
-    });
-    return groups;
-  };
-
   return {
     retentionStartMs(granularity, nowMs) {
       const oldest = nowMs - retentionMs[granularity];
@@ -56,21 +29,39 @@ export function createRedisMeterStore({ redis, prefix, retentionMs }: RedisMeter
     },
 
     async aggregate(request) {
-      const groups = await findGroups(request);
-      if (groups.length === 0) return [];
-      if (request.meter.aggregation === 'UNIQUE_COUNT') return readUniqueCounts({ redis, prefix, request, groups });
-      const plan = planBucketReads(prefix, request, groups);
-      const pipeline = readHashesPipeline(redis);
-      for (const { keys } of plan.customers) pipeline.tallyReadHashes(keys.length, ...keys);
-      const replies = await execAll<string[][]>(pipeline);
-      const hashes: BucketHash[] = [];
-      replies.forEach((flats, c) => {
-        const { granularities } = plan.customers[c]!;
-        flats.forEach((flat, k) => hashes.push(parseBucketHash(granularities[k]!, flat)));
+      const { meter, filters, groupBy } = request;
+      const customerIds = (request.customerIds ?? (await redis.smembers(meterCustomersKey(prefix, meter.id))).sort()).filter((customerId) =>
+        matchesFilter(filters, 'customer_id', customerId),
+      );
+      if (customerIds.length === 0) return [];
+      // customer_id is one value per customer, decided above; the read scripts check the others on each group.
+      const groupFilters = Object.fromEntries(Object.entries(filters).filter(([key, values]) => key !== 'customer_id' && values.length > 0));
+      const filtersJson = JSON.stringify(groupFilters);
+      if (meter.aggregation === 'UNIQUE_COUNT') return readUniqueCounts({ redis, prefix, request, customerIds, groupFilters: filtersJson });
+      const plan = planBucketReads(request);
+      const pipeline = readMeterPipeline(redis);
+      for (const customerId of customerIds) {
+        const base = customerBase(prefix, customerId);
+        pipeline.tallyReadMeter(1, `${base}g:${meter.id}`, `${base}b:${meter.id}:`, filtersJson, ...plan.suffixes);
+      }
+      const replies = await execAll<ReadMeterReply>(pipeline);
+      const groups: GroupHashes[] = [];
+      replies.forEach((reply, c) => {
+        for (const [, json, flats] of reply) {
+          const dimensions: Record<string, string> = { ...(JSON.parse(json) as Record<string, string>), customer_id: customerIds[c]! };
+          const rowDimensions: Record<string, string> = {};
+          for (const key of groupBy) rowDimensions[key] = dimensions[key] ?? '';
+          groups.push({ rowDimensions, hashes: flats.map((flat, h) => parseBucketHash(plan.granularities[h]!, flat)) });
+        }
       });
-      return mergeReads(request.meter.aggregation, plan, hashes);
+      return mergeReads(meter.aggregation, plan, groups);
     },
   };
+}
+
+function matchesFilter(filters: MeterAggregateRequest['filters'], key: string, value: string): boolean {
+  const values = filters[key];
+  return values === undefined || values.length === 0 || values.includes(value);
 }
 
 /** Runs a pipeline; rejects with the first command error. */

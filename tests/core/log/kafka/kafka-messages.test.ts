@@ -48,3 +48,11 @@ test('equal subjects map to equal lane keys and different ones to different keys
   assert.equal(messageLaneKey(a!), messageLaneKey(b!));
   assert.notEqual(messageLaneKey(a!), messageLaneKey(c!));
 });
+
+test('a record that brings its JSON text is carried as that text, byte for byte', () => {
+  const text = '{ "specversion": "1.0", "id": "e9", "source": "gw", "type": "api", "subject": "s", "time": "2026-01-02T03:04:05.000Z", "data": null }';
+  const [message] = toKafkaMessages([{ ...record('e9', 's'), json: text }]);
+  assert.ok(message);
+  assert.equal((message.value as Buffer).toString('utf8'), text);
+  assert.equal(messageBytes(message), Buffer.byteLength(text));
+});

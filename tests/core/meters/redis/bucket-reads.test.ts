@@ -5,7 +5,6 @@ import type { Granularity, MeterAggregateRequest, TimeWindow } from '../../../..
 import { parseBucketHash } from '../../../../core/meters/redis/bucket-hash.js';
 import { BUCKET_MS, customerBase, LAYOUT, timePart } from '../../../../core/meters/redis/bucket-layout.js';
 import { mergeReads, planBucketReads } from '../../../../core/meters/redis/bucket-reads.js';
-import type { MeterGroup } from '../../../../core/meters/redis/redis-meter-store.js';
 import { BASE_MS, seededRandom, testMeter } from './meter-fixtures.js';
 
 interface Bucket {
@@ -20,7 +19,7 @@ interface Bucket {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const prefix = 'br:';
-const groups: MeterGroup[] = [
+const groups: Array<{ customerId: string; gid: string; rowDimensions: Record<string, string> }> = [
   { customerId: 'C1', gid: 'g1', rowDimensions: { model: 'a' } },
   { customerId: 'C1', gid: 'g2', rowDimensions: { model: 'b' } },
   { customerId: 'C2', gid: 'g1', rowDimensions: { model: 'a' } },
@@ -107,9 +106,12 @@ test('whole-hash reads merged over slot ranges equal a bucket-by-bucket fold, fo
     const request: MeterAggregateRequest = {
       meter: { ...testMeter({ slug: 'm', aggregation }), id: 'M' }, granularity: 'minute', windows: windows.filter((w) => w.fromMs < w.toMs), groupBy: ['model'], filters: {},
     };
-    const plan = planBucketReads(prefix, request, groups);
-    const hashes = plan.customers.flatMap(({ keys, granularities }) => keys.map((key, i) => parseBucketHash(granularities[i]!, stored.get(key) ?? [])));
-    const actual = new Map(mergeReads(aggregation, plan, hashes).map((row) => [`${row.window}|${row.dimensions.model}`, row.value]));
+    const plan = planBucketReads(request);
+    const groupHashes = groups.map(({ customerId, gid, rowDimensions }) => ({
+      rowDimensions,
+      hashes: plan.suffixes.map((suffix, h) => parseBucketHash(plan.granularities[h]!, stored.get(`${customerBase(prefix, customerId)}b:M:${gid}:${suffix}`) ?? [])),
+    }));
+    const actual = new Map(mergeReads(aggregation, plan, groupHashes).map((row) => [`${row.window}|${row.dimensions.model}`, row.value]));
     const expected = naive(aggregation, buckets, request);
     assert.deepEqual([...actual.keys()].sort(), [...expected.keys()].sort(), `${aggregation}: rows`);
     for (const [key, value] of expected) {
@@ -129,13 +131,12 @@ test('a hash is read once however many windows share it, and each window takes o
     groupBy: [],
     filters: {},
   };
-  const plan = planBucketReads(prefix, request, [groups[0]!]);
-  assert.equal(plan.customers.length, 1);
-  assert.deepEqual(plan.customers[0]!.keys, [0, 1].map((d) => `${prefix}{c:C1}:b:M:g1:h:${timePart(BASE_MS + d * DAY)}`));
+  const plan = planBucketReads(request);
+  assert.deepEqual(plan.suffixes, [0, 1].map((d) => `h:${timePart(BASE_MS + d * DAY)}`));
   assert.deepEqual(plan.first.slice(22, 26), [22, 23, 0, 1]);
   assert.deepEqual(plan.end.slice(22, 26), [23, 24, 1, 2]);
   const flat = ['3', '5', '23', '7', '0', '11'];
-  const rows = mergeReads('COUNT', plan, [parseBucketHash('hour', flat), parseBucketHash('hour', ['0', '2'])]);
+  const rows = mergeReads('COUNT', plan, [{ rowDimensions: {}, hashes: [parseBucketHash('hour', flat), parseBucketHash('hour', ['0', '2'])] }]);
   assert.deepEqual(rows.map((r) => [r.window, r.value]), [[0, 11], [3, 5], [23, 7], [24, 2]]);
 });
 

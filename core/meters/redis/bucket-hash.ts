@@ -23,29 +23,39 @@ const FIRST_FIELD: Record<Granularity, number> = { minute: 0, hour: 0, day: 1 };
 const ZERO = 48;
 const NINE = 57;
 
-/** Parses HGETALL's flat reply `[name, value, name, value, ...]`; names other than `<digits>[n|t]` are ignored. */
-export function parseBucketHash(granularity: Granularity, flat: readonly string[]): BucketHash {
+/**
+ * Parses a hash as the read script sends it: HGETALL's `name, value, ...`
+ * joined with newlines into one string (one reply string per hash instead of
+ * two per field). Names other than `<digits>[n|t]` are ignored.
+ */
+export function parseBucketHash(granularity: Granularity, text: string): BucketHash {
   const slots = SLOTS[granularity];
   const first = FIRST_FIELD[granularity];
   const hash: BucketHash = { main: new Float64Array(slots).fill(Number.NaN), count: new Float64Array(slots), time: new Float64Array(slots).fill(Number.NaN) };
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    const name = flat[i]!;
+  let at = 0;
+  while (at < text.length) {
+    const nameEnd = text.indexOf('\n', at);
+    if (nameEnd < 0) break;
+    let valueEnd = text.indexOf('\n', nameEnd + 1);
+    if (valueEnd < 0) valueEnd = text.length;
     let field = 0;
-    let at = 0;
-    for (; at < name.length; at++) {
-      const code = name.charCodeAt(at);
+    let digitsEnd = at;
+    for (; digitsEnd < nameEnd; digitsEnd++) {
+      const code = text.charCodeAt(digitsEnd);
       if (code < ZERO || code > NINE) break;
       field = field * 10 + (code - ZERO);
     }
     const slot = field - first;
-    if (at === 0 || slot < 0 || slot >= slots) continue;
-    if (at === name.length) hash.main[slot] = Number(flat[i + 1]);
-    else if (at + 1 !== name.length) continue;
-    else if (name[at] === 'n') hash.count[slot] = Number(flat[i + 1]);
-    else if (name[at] === 't') hash.time[slot] = Number(flat[i + 1]);
-    else continue;
-    // A sub-field makes its bucket present even before its main field is seen (the main field then overwrites 0).
-    if (at !== name.length && Number.isNaN(hash.main[slot]!)) hash.main[slot] = 0;
+    const suffix = nameEnd - digitsEnd === 1 ? text[digitsEnd] : undefined;
+    if (digitsEnd > at && slot >= 0 && slot < slots && (digitsEnd === nameEnd || suffix === 'n' || suffix === 't')) {
+      const value = Number(text.slice(nameEnd + 1, valueEnd));
+      if (digitsEnd === nameEnd) hash.main[slot] = value;
+      else if (suffix === 'n') hash.count[slot] = value;
+      else hash.time[slot] = value;
+      // A sub-field makes its bucket present even before its main field is seen (the main field then overwrites 0).
+      if (digitsEnd !== nameEnd && Number.isNaN(hash.main[slot]!)) hash.main[slot] = 0;
+    }
+    at = valueEnd + 1;
   }
   return hash;
 }

@@ -3,7 +3,8 @@ import type { ChainableCommander, Redis } from 'ioredis';
 /**
  * One customer's part of a meter query in one call: its group index, the
  * filter on each group's dimensions, and HGETALL of every bucket hash of
- * each matching group, as flat `[name, value, ...]` arrays. The bucket keys
+ * each matching group, its names and values joined with newlines (one reply
+ * string per hash; names and values never hold one). The bucket keys
  * are built here from the customer's base, as the worker's apply script
  * builds them: they share the `{c:<id>}` slot of KEYS[1], so this holds on
  * Redis Cluster too.
@@ -36,14 +37,14 @@ for i = 1, #index, 2 do
   if keep then
     local hashes = {}
     local prefix = ARGV[1] .. gid .. ':'
-    for a = 3, #ARGV do hashes[a - 2] = redis.call('HGETALL', prefix .. ARGV[a]) end
+    for a = 3, #ARGV do hashes[a - 2] = table.concat(redis.call('HGETALL', prefix .. ARGV[a]), '\\n') end
     out[#out + 1] = { gid, json, hashes }
   end
 end
 return out
 `;
 
-export type ReadMeterReply = Array<[gid: string, dimensionsJson: string, hashes: string[][]]>;
+export type ReadMeterReply = Array<[gid: string, dimensionsJson: string, hashes: string[]]>;
 
 export interface ReadMeterCommand {
   tallyReadMeter(numberOfKeys: 1, groupIndexKey: string, bucketBase: string, filtersJson: string, ...suffixes: string[]): ChainableCommander;

@@ -47,11 +47,11 @@ export function createRedisMeterStore({ redis, prefix, retentionMs }: RedisMeter
       const replies = await execAll<ReadMeterReply>(pipeline);
       const groups: GroupHashes[] = [];
       replies.forEach((reply, c) => {
-        for (const [, json, flats] of reply) {
+        for (const [, json, texts] of reply) {
           const dimensions: Record<string, string> = { ...(JSON.parse(json) as Record<string, string>), customer_id: customerIds[c]! };
           const rowDimensions: Record<string, string> = {};
           for (const key of groupBy) rowDimensions[key] = dimensions[key] ?? '';
-          groups.push({ rowDimensions, hashes: flats.map((flat, h) => parseBucketHash(plan.granularities[h]!, flat)) });
+          groups.push({ rowDimensions, hashes: texts.map((text, h) => parseBucketHash(plan.granularities[h]!, text)) });
         }
       });
       return mergeReads(meter.aggregation, plan, groups);

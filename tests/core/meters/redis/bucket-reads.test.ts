@@ -109,7 +109,7 @@ test('whole-hash reads merged over slot ranges equal a bucket-by-bucket fold, fo
     const plan = planBucketReads(request);
     const groupHashes = groups.map(({ customerId, gid, rowDimensions }) => ({
       rowDimensions,
-      hashes: plan.suffixes.map((suffix, h) => parseBucketHash(plan.granularities[h]!, stored.get(`${customerBase(prefix, customerId)}b:M:${gid}:${suffix}`) ?? [])),
+      hashes: plan.suffixes.map((suffix, h) => parseBucketHash(plan.granularities[h]!, (stored.get(`${customerBase(prefix, customerId)}b:M:${gid}:${suffix}`) ?? []).join('\n'))),
     }));
     const actual = new Map(mergeReads(aggregation, plan, groupHashes).map((row) => [`${row.window}|${row.dimensions.model}`, row.value]));
     const expected = naive(aggregation, buckets, request);
@@ -136,16 +136,18 @@ test('a hash is read once however many windows share it, and each window takes o
   assert.deepEqual(plan.first.slice(22, 26), [22, 23, 0, 1]);
   assert.deepEqual(plan.end.slice(22, 26), [23, 24, 1, 2]);
   const flat = ['3', '5', '23', '7', '0', '11'];
-  const rows = mergeReads('COUNT', plan, [{ rowDimensions: {}, hashes: [parseBucketHash('hour', flat), parseBucketHash('hour', ['0', '2'])] }]);
+  const rows = mergeReads('COUNT', plan, [{ rowDimensions: {}, hashes: [parseBucketHash('hour', flat.join('\n')), parseBucketHash('hour', '0\n2')] }]);
   assert.deepEqual(rows.map((r) => [r.window, r.value]), [[0, 11], [3, 5], [23, 7], [24, 2]]);
 });
 
 test('day hashes are indexed by day of the month, and stray or malformed fields are ignored', () => {
-  const hash = parseBucketHash('day', ['1', '4', '31', '9', '31n', '3', '0', '99', '32', '1', '1x', '5', 'n', '7', '', '8', '15t', '1700']);
+  const hash = parseBucketHash('day', ['1', '4', '31', '9', '31n', '3', '0', '99', '32', '1', '1x', '5', 'n', '7', '', '8', '15t', '1700', '2nn', '6', '3', ''].join('\n'));
   assert.equal(hash.main[0], 4);
   assert.equal(hash.main[30], 9);
   assert.equal(hash.count[30], 3);
   assert.equal(hash.main[14], 0, 'a bucket holding only a sub-field counts as present with 0, as before');
   assert.equal(hash.time[14], 1700);
-  assert.equal(hash.main.filter((v) => !Number.isNaN(v)).length, 3);
+  assert.equal(hash.main[2], 0, 'an empty value reads as 0, as Number("") did');
+  assert.equal(hash.main.filter((v) => !Number.isNaN(v)).length, 4);
+  assert.equal(parseBucketHash('hour', '').main.filter((v) => !Number.isNaN(v)).length, 0, 'an empty hash has no buckets');
 });

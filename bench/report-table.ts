@@ -2,7 +2,7 @@ import { meetsTarget, targetRatio, type Figure } from './figures.js';
 
 const formatNumber = (value: number, unit: string): string => {
   if (!Number.isFinite(value)) return String(value);
-  if (unit === 'ms' || unit === 'µs/event') return value < 10 ? value.toFixed(2) : value.toFixed(1);
+  if (unit === 'ms' || unit === 'ms/query' || unit === 'µs/event') return value < 10 ? value.toFixed(2) : value.toFixed(1);
   if (unit === 'B' || unit === 'B/event' || unit === 'B/day') return value < 100 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US');
   if (unit === 'MiB') return value.toFixed(1);
   return Math.round(value).toLocaleString('en-US');

@@ -11,7 +11,8 @@ const bearer = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
  * The `requireScope(scope)` every protected route takes. A missing,
  * malformed, unknown or revoked token is 401 (the error middleware adds
  * `WWW-Authenticate: Bearer`); a live token without the scope is 403.
- * Looks the token up on every request (no cache), so revocation is immediate.
+ * Every request asks the token store, whose cache (if any) drops a revoked
+ * token in every process at once, so revocation takes effect immediately.
  */
 export function createRequireScope({ tokens }: { tokens: TokenStore }): RequireScope {
   return (scope) => async (ctx, next) => {

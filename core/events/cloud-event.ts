@@ -22,4 +22,9 @@ export interface LogRecord {
   /** ISO-8601 UTC, set by ingest when the request was accepted. */
   ingestedAt: string;
   event: CloudEvent;
+  /**
+   * `event` as JSON, when ingest already has that text (the request's own,
+   * when normalization changed nothing): the logs carry it as is.
+   */
+  json?: string;
 }

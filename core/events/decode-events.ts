@@ -33,24 +33,41 @@ export function eventMediaType(contentType: string | undefined): EventMediaType 
   return type as EventMediaType;
 }
 
+export interface DecodedEvents {
+  /** The (not yet validated) events. */
+  events: unknown[];
+  /** The JSON text of each event as received, where it is an object or array (same indexes as `events`). */
+  texts: Array<string | undefined>;
+}
+
 /**
  * Body text -> the list of (not yet validated) events the media type
  * announces. An empty batch under application/cloudevents-batch+json is a
  * valid no-op (returns []); under application/json it is "no events found".
  */
 export function decodeEvents(mediaType: EventMediaType, text: string, limits: DecodeLimits): unknown[] {
+  return decodeEventTexts(mediaType, text, limits).events;
+}
+
+/** `decodeEvents`, plus each event's own text, which the log can carry when validation changed nothing. */
+export function decodeEventTexts(mediaType: EventMediaType, text: string, limits: DecodeLimits): DecodedEvents {
   if (text.trim() === '') throw new TallyError('BAD_REQUEST', 'request body is empty: no events found');
   const { value, elementSpans } = parseJson(text, limits.maxJsonDepth);
   const events = asEventList(mediaType, value);
   if (events.length > limits.maxEventsPerRequest) {
     throw new TallyError('PAYLOAD_TOO_LARGE', `too many events: ${events.length} (limit ${limits.maxEventsPerRequest} per request)`);
   }
+  const texts = new Array<string | undefined>(events.length).fill(undefined);
   if (Array.isArray(value)) {
-    for (const [start, end, index] of elementSpans) checkEventSize(text, start, end, limits.maxEventBytes, index);
+    for (const [start, end, index] of elementSpans) {
+      checkEventSize(text, start, end, limits.maxEventBytes, index);
+      texts[index] = text.slice(start, end);
+    }
   } else {
     checkEventSize(text, 0, text.length, limits.maxEventBytes, undefined);
+    texts[0] = text.trim();
   }
-  return events;
+  return { events, texts };
 }
 
 function asEventList(mediaType: EventMediaType, value: unknown): unknown[] {

@@ -93,6 +93,18 @@ function normalizeAll(events: readonly Record<string, unknown>[], received: Date
   });
 }
 
+/**
+ * The event's text as received when it already is the JSON of its
+ * normalized form (what `normalizeAll` changes: `time` and a missing
+ * `data`), so the log can carry it instead of serializing the event again;
+ * undefined when normalization changed something.
+ */
+export function unchangedJson(received: unknown, normalized: CloudEvent, text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const event = received as Record<string, unknown>;
+  return event.time === normalized.time && Object.hasOwn(event, 'data') ? text : undefined;
+}
+
 function invalidEvents(problems: EventProblem[], single: boolean, maxReported: number): TallyError {
   const indexes = [...new Set(problems.map((p) => p.index))];
   const reported = new Set(indexes.slice(0, maxReported));

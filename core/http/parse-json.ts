@@ -16,7 +16,7 @@ export interface ParsedJson {
  * would make it Infinity, which the log would then carry as null.
  */
 export function parseJson(text: string, maxDepth: number): ParsedJson {
-  const elementSpans = scanStructure(text, maxDepth);
+  const { elementSpans, mayOverflow } = scanStructure(text, maxDepth);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -24,17 +24,37 @@ export function parseJson(text: string, maxDepth: number): ParsedJson {
     throw new TallyError('BAD_REQUEST', `malformed JSON: ${(error as Error).message}`);
   }
   if (text.includes('__proto__') || text.includes('\\u')) rejectProtoKeys(value);
-  if (mayOverflow.test(text)) rejectNonFiniteNumbers(value);
+  if (mayOverflow) rejectNonFiniteNumbers(value);
   return { value, elementSpans };
 }
 
-function scanStructure(text: string, maxDepth: number): ElementSpan[] {
+interface Structure {
+  elementSpans: ElementSpan[];
+  /** A number in exponent form or with hundreds of digits: only such a number can overflow a double. */
+  mayOverflow: boolean;
+}
+
+/**
+ * One pass over the text outside strings: depth, element spans, and whether
+ * a number could overflow (cheaper than a regular expression over the whole
+ * text, and blind to digits inside strings such as ids).
+ */
+function scanStructure(text: string, maxDepth: number): Structure {
   const spans: ElementSpan[] = [];
+  let mayOverflow = false;
+  let digits = 0;
   let depth = 0;
   let start = 0;
   let index = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      if (++digits >= 300) mayOverflow = true;
+      continue;
+    }
+    // A negative exponent can only underflow to 0, which is finite.
+    if ((c === 0x65 || c === 0x45) /* e, E */ && digits > 0 && text.charCodeAt(i + 1) !== 0x2d /* - */) mayOverflow = true;
+    digits = 0;
     if (c === 0x22 /* " */) {
       for (i++; i < text.length; i++) {
         const s = text.charCodeAt(i);
@@ -52,7 +72,7 @@ function scanStructure(text: string, maxDepth: number): ElementSpan[] {
       index++;
     }
   }
-  return spans;
+  return { elementSpans: spans, mayOverflow };
 }
 
 function rejectProtoKeys(root: unknown): void {
@@ -61,14 +81,26 @@ function rejectProtoKeys(root: unknown): void {
     const node = stack.pop();
     if (node === null || typeof node !== 'object') continue;
     if (!Array.isArray(node) && Object.hasOwn(node, '__proto__')) {
-      throw new TallyError('BAD_REQUEST', 'JSON objects may not have a "__proto__" key');
+      // Found: walk again with paths, so that the error names the event index (contract 3) without slowing the common case.
+      throw new TallyError('BAD_REQUEST', `JSON objects may not have a "__proto__" key (at ${protoKeyPath(root) || 'the top level'})`);
     }
     for (const child of Object.values(node)) stack.push(child);
   }
 }
 
-// Only a number in exponent form or with hundreds of digits can overflow a double; anything else skips the walk.
-const mayOverflow = /\d[eE]\+?\d|\d{300}/;
+/** The path of the first object holding a `__proto__` key, in document order: `[2].data.a`. */
+function protoKeyPath(node: unknown, path = ''): string | undefined {
+  if (node === null || typeof node !== 'object') return undefined;
+  if (!Array.isArray(node) && Object.hasOwn(node, '__proto__')) return path;
+  const entries: Array<[string, unknown]> = Array.isArray(node)
+    ? node.map((child, i) => [`${path}[${i}]`, child])
+    : Object.entries(node).map(([key, child]) => [path ? `${path}.${key}` : key, child]);
+  for (const [childPath, child] of entries) {
+    const found = protoKeyPath(child, childPath);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
 
 function rejectNonFiniteNumbers(root: unknown): void {
   const stack: Array<[node: unknown, path: string]> = [[root, '']];

@@ -17,8 +17,13 @@ export function encodeRecord(record: LogRecord): LogPayload {
     namespace: record.namespace,
     ingestedAt: record.ingestedAt,
     subject: record.event.subject,
-    event: JSON.stringify(record.event),
+    event: encodeEvent(record),
   };
+}
+
+/** The JSON of a record's normalized event as both logs carry it. */
+export function encodeEvent(record: LogRecord): string {
+  return record.json ?? JSON.stringify(record.event);
 }
 
 /** Throws on a payload Tally did not write; consumers log and skip such entries. */

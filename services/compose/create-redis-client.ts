@@ -27,3 +27,36 @@ export function createRedisClient({ url, logger }: { url: string; logger: Logger
   });
   return redis;
 }
+
+/** The URL without its password, for messages. */
+export function describeRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'the configured REDIS_URL';
+  }
+}
+
+/**
+ * Resolves once the client is connected. A process started together with
+ * its Redis (compose, Kubernetes) waits for it a while instead of failing
+ * on the first refused connection; past `timeoutMs` the start fails naming
+ * the URL (its password hidden).
+ */
+export async function waitForRedis(redis: Redis, url: string, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  let timer: NodeJS.Timeout | undefined;
+  let onReady: (() => void) | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      onReady = resolve;
+      redis.once('ready', onReady);
+      timer = setTimeout(() => reject(new Error(`Redis at ${describeRedisUrl(url)} is unreachable (waited ${timeoutMs} ms)`)), timeoutMs);
+    });
+  } finally {
+    clearTimeout(timer);
+    if (onReady) redis.off('ready', onReady);
+  }
+}

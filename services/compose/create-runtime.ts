@@ -23,7 +23,7 @@ import { createZoneOffsetCache, type ZoneOffsetCache } from '../../core/meters/q
 import { createRedisMeterStore } from '../../core/meters/redis/redis-meter-store.js';
 import { createRedisMeterRegistry } from '../../core/meters/redis/redis-meter-registry.js';
 import { applyStartupState } from './apply-startup-state.js';
-import { createRedisClient } from './create-redis-client.js';
+import { createRedisClient, waitForRedis } from './create-redis-client.js';
 
 /** The clients a subjects-claimed hook may be built from (everything but the customer store itself). */
 export interface RuntimeClients {
@@ -61,12 +61,13 @@ export interface RuntimeOptions {
    * `noParkedEventReplay`, for processes without parked events to replay.
    */
   createSubjectsClaimedHook?: (clients: RuntimeClients) => SubjectsClaimedHook;
-  /** Skip ensuring the admin token and applying TALLY_METERS_FILE (tests that prepare Redis themselves). */
-  skipStartupState?: boolean;
 }
 
 /** The hook of a process that has no parked events to replay. */
 export const noParkedEventReplay: SubjectsClaimedHook = async () => {};
+
+/** How long a start waits for Redis to accept connections. */
+const redisStartWaitMs = 10_000;
 
 /** The CLI's Redis when REDIS_URL is unset (`make run` always sets it). */
 export const defaultRedisUrl = 'redis://127.0.0.1:6379';
@@ -76,8 +77,15 @@ export const defaultRedisUrl = 'redis://127.0.0.1:6379';
  * bootstrap admin token and applies TALLY_METERS_FILE; if that fails, what
  * was opened is closed again before the error propagates.
  */
-export async function createRuntime({ config, logger, createSubjectsClaimedHook, skipStartupState = false }: RuntimeOptions): Promise<Runtime> {
-  const redis = createRedisClient({ url: config.redisUrl ?? defaultRedisUrl, logger });
+export async function createRuntime({ config, logger, createSubjectsClaimedHook }: RuntimeOptions): Promise<Runtime> {
+  const redisUrl = config.redisUrl ?? defaultRedisUrl;
+  const redis = createRedisClient({ url: redisUrl, logger });
+  try {
+    await waitForRedis(redis, redisUrl, redisStartWaitMs);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
   const log = createEventLog({ config, redis, logger });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tally_' });
@@ -123,13 +131,11 @@ export async function createRuntime({ config, logger, createSubjectsClaimedHook,
     },
   };
 
-  if (!skipStartupState) {
-    try {
-      await applyStartupState(runtime);
-    } catch (error) {
-      await runtime.close();
-      throw error;
-    }
+  try {
+    await applyStartupState(runtime);
+  } catch (error) {
+    await runtime.close();
+    throw error;
   }
   return runtime;
 }

@@ -3,8 +3,8 @@ import type { Context } from 'koa';
 import type { RequireScope } from '../../core/auth/scope.js';
 import type { Config } from '../../core/config/config.js';
 import type { LogRecord } from '../../core/events/cloud-event.js';
-import { decodeEvents, eventMediaType } from '../../core/events/decode-events.js';
-import type { EventValidator, IngestApi } from '../../core/events/event-validator.js';
+import { decodeEventTexts, eventMediaType } from '../../core/events/decode-events.js';
+import { type EventValidator, type IngestApi, unchangedJson } from '../../core/events/event-validator.js';
 import type { HttpMetrics } from '../../core/http/http-metrics.js';
 import { readBody } from '../../core/http/read-body.js';
 import { TallyError } from '../../core/http/tally-error.js';
@@ -43,12 +43,16 @@ function createIngestHandler(deps: IngestRoutesDeps, api: IngestApi, successStat
     let decoded = 0;
     try {
       const mediaType = eventMediaType(ctx.get('content-type') || undefined);
-      const raw = decodeEvents(mediaType, await readBody(ctx.req, limits), limits);
+      const { events: raw, texts } = decodeEventTexts(mediaType, await readBody(ctx.req, limits), limits);
       decoded = raw.length;
       const events = validator.validate(raw, api);
       if (events.length > 0) {
         const ingestedAt = now().toISOString();
-        const records: LogRecord[] = events.map((event) => ({ namespace, ingestedAt, event }));
+        const records = new Array<LogRecord>(events.length);
+        for (let i = 0; i < events.length; i++) {
+          const event = events[i]!;
+          records[i] = { namespace, ingestedAt, event, json: unchangedJson(raw[i], event, texts[i]) };
+        }
         await publishWithin(log, records, { timeoutMs: limits.publishTimeoutMs, duration: metrics.publishDuration });
       }
       metrics.eventsAccepted.inc({ api }, events.length);

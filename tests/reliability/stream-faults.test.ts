@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { eventually } from '../support/eventually.js';
@@ -10,7 +8,7 @@ import { startLoad } from '../support/load-driver.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 import { consumerPending, pendingCount } from '../support/stream-pending.js';
 import { soakScale } from '../support/soak.js';
-import { createReliabilitySummary, summaryDir } from '../support/reliability-summary.js';
+import { createReliabilitySummary, writeDiagnostic } from '../support/reliability-summary.js';
 import { startTallyProcess, type TallyProcess } from '../support/tally-process.js';
 import { assertCountedExactlyOnce, prepareTenant } from './metered-setup.js';
 
@@ -59,7 +57,7 @@ describe('faults over the Redis Stream log', () => {
     summary.write();
     // Every process's own log, for diagnosing a failed run.
     const logs = [api, worker, ...ingest, ...retired].filter(Boolean).map((p) => `== ${p!.pid}\n${p!.output.join('\n')}`);
-    writeFileSync(join(summaryDir, 'stream-faults-tally.log'), `${logs.join('\n')}\n`);
+    writeDiagnostic('stream-faults-tally.log', `${logs.join('\n')}\n`);
     await Promise.all([api, worker, ...ingest].map((p) => p?.stop(5_000)));
     client.disconnect();
     await redis.stop();

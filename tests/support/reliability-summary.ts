@@ -13,6 +13,12 @@ export interface ReliabilityEntry {
 
 export const summaryDir = fileURLToPath(new URL('../output/reliability/', import.meta.url));
 
+/** Writes a process log beside the summaries; the folder may not exist yet on a fresh clone (a test can finish before any summary is written). */
+export function writeDiagnostic(file: string, text: string): void {
+  mkdirSync(summaryDir, { recursive: true });
+  writeFileSync(`${summaryDir}${file}`, text);
+}
+
 /**
  * Collects what one test file tried and whether it held, and writes it to
  * `tests/output/reliability/<file>.json` for `make reliability-report`.

@@ -44,6 +44,7 @@ function decode(message: KafkaMessage, partition: number): ConsumedRecord {
 export function createKafkaConsumer(options: KafkaConsumerOptions): LogConsumer {
   const { kafka, topic, groupId, logger } = options;
   const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+  let stopped = false;
   const consumer: Consumer = kafka.consumer({
     groupId,
     maxWaitTimeInMs: options.fetchWaitMs,
@@ -51,6 +52,9 @@ export function createKafkaConsumer(options: KafkaConsumerOptions): LogConsumer 
     // How long a rebalance waits for members to rejoin: kafkajs's ratio (60 s to 30 s), scaled with the session.
     rebalanceTimeout: sessionTimeout * 2,
     heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 10)),
+    // After a crash kafkajs disconnects, then asks whether to restart, then schedules the restart:
+    // a stop() that lands before the schedule cannot cancel it, so the answer itself must say no.
+    retry: { retries: 5, restartOnFailure: async () => !stopped },
   });
   const admin = kafka.admin();
   const connectAdmin = lazyConnect(admin);
@@ -87,6 +91,7 @@ export function createKafkaConsumer(options: KafkaConsumerOptions): LogConsumer 
       });
     },
     async stop() {
+      stopped = true; // final: no restart after a crash from here on
       await consumer.disconnect(); // stops fetching, waits for the batch in flight (which commits), leaves
       await admin.disconnect();
     },

@@ -1,8 +1,8 @@
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
 import type { EventLog } from '../event-log.js';
-import { encodeRecord } from '../log-payload.js';
 import { withPublishDeadline } from '../publish-deadline.js';
+import { messageBytes, messageLaneKey, toKafkaMessages } from './kafka-messages.js';
+import { createKeyPartitioner } from './key-partitioner.js';
 import { createSendLanes } from './send-lanes.js';
 
 export interface KafkaLogOptions {
@@ -39,7 +39,7 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
   const producer: Producer = kafka.producer({
     idempotent: false,
     allowAutoTopicCreation: true,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: createKeyPartitioner,
   });
   const admin: Admin = kafka.admin();
   const connectProducer = lazyConnect(producer);
@@ -49,24 +49,17 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
     send: async (messages) => {
       await (await connectProducer()).send({ topic, acks: -1, timeout: publishTimeoutMs, messages });
     },
-    sizeOf: (message) => Buffer.byteLength(message.value as string),
+    sizeOf: messageBytes,
     lingerMs: options.lingerMs,
     maxRecords: options.maxBatchRecords,
     maxBytes: options.maxBatchBytes,
     lanes: options.sendLanes,
-    keyOf: (message) => message.key as string,
+    keyOf: messageLaneKey,
   });
 
   return {
     publish(records) {
-      const messages = records.map((record): Message => {
-        const payload = encodeRecord(record);
-        return {
-          key: payload.subject,
-          value: payload.event,
-          headers: { namespace: payload.namespace, ingested_at: payload.ingestedAt },
-        };
-      });
+      const messages = toKafkaMessages(records);
       return withPublishDeadline(coalescer.add(messages, Date.now() + publishTimeoutMs), publishTimeoutMs);
     },
     async isReachable() {

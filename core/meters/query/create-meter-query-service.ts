@@ -36,22 +36,26 @@ export function createMeterQueryService({ store, limits, now = Date.now }: Meter
         groupBy: query.groupBy,
         filters: query.filters,
       });
-      const rows: (MeterQueryRow & { order: string })[] = [];
+      const rows: MeterQueryRow[] = [];
+      const order = new Map<MeterQueryRow, string>();
       for (const row of result) {
         if (row.value === null) continue;
         const window = plan.windows[row.window]!;
-        const dimensions = Object.fromEntries(query.groupBy.map((key) => [key, row.dimensions[key] ?? '']));
-        rows.push({ windowStartMs: window.startMs, windowEndMs: window.endMs, dimensions, value: row.value, order: JSON.stringify(dimensions) });
+        const dimensions: Record<string, string> = {};
+        for (const key of query.groupBy) dimensions[key] = row.dimensions[key] ?? '';
+        const answerRow = { windowStartMs: window.startMs, windowEndMs: window.endMs, dimensions, value: row.value };
+        rows.push(answerRow);
+        if (query.groupBy.length > 0) order.set(answerRow, JSON.stringify(dimensions));
       }
-      rows.sort((a, b) => a.windowStartMs - b.windowStartMs || (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
-      const answer: MeterQueryAnswer = {
-        fromMs,
-        toMs,
-        offsets,
-        rows: rows.map(({ order: _order, ...row }) => row),
-      };
+      // Without groupBy there is one row per window: the window order is the whole order.
+      rows.sort((a, b) => a.windowStartMs - b.windowStartMs || compareText(order.get(a) ?? '', order.get(b) ?? ''));
+      const answer: MeterQueryAnswer = { fromMs, toMs, offsets, rows };
       if (query.windowSize) answer.windowSize = query.windowSize;
       return answer;
     },
   };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

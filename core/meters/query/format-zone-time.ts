@@ -1,5 +1,7 @@
 import type { ZoneOffsets } from './zone-offsets.js';
 
+const DAY_MS = 86_400_000;
+
 /**
  * RFC 3339 with the zone's offset at that instant: `2026-05-01T00:00:00+05:30`,
  * or `Z` when the offset is zero (OpenMeter's rendering). Milliseconds only when
@@ -10,6 +12,37 @@ export function formatZoneTime(offsets: ZoneOffsets, utcMs: number): string {
   const iso = new Date(utcMs + offset).toISOString();
   const wall = utcMs % 1000 === 0 ? iso.slice(0, 19) : iso.slice(0, 23);
   return wall + formatOffset(offset);
+}
+
+/**
+ * `formatZoneTime` for the many timestamps of one answer: the date part is
+ * built once per local day and the offset text once per offset, the time of
+ * day with arithmetic (a 720-window answer has 1,442 timestamps over 31 days).
+ */
+export function createZoneTimeFormatter(offsets: ZoneOffsets): (utcMs: number) => string {
+  let day = Number.NaN;
+  let datePrefix = '';
+  let offset = Number.NaN;
+  let offsetText = '';
+  return (utcMs) => {
+    if (utcMs % 1000 !== 0) return formatZoneTime(offsets, utcMs);
+    const offsetMs = offsets.offsetAt(utcMs);
+    const local = utcMs + offsetMs;
+    const localDay = Math.floor(local / DAY_MS);
+    if (localDay !== day) {
+      const iso = new Date(local).toISOString();
+      // Years beyond 0-9999 render as ±YYYYYY: rare enough to take the plain path.
+      if (iso.length !== 24) return formatZoneTime(offsets, utcMs);
+      day = localDay;
+      datePrefix = iso.slice(0, 11);
+    }
+    if (offsetMs !== offset) {
+      offset = offsetMs;
+      offsetText = formatOffset(offsetMs);
+    }
+    const seconds = Math.floor((local - localDay * DAY_MS) / 1000);
+    return `${datePrefix}${pad(Math.floor(seconds / 3600))}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}${offsetText}`;
+  };
 }
 
 export function formatOffset(offsetMs: number): string {

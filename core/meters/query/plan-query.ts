@@ -49,15 +49,13 @@ export function planQuery(input: PlanInput): QueryPlan {
   const windows = windowSize ? zoneWindows(offsets, windowSize, fromMs, toMs) : [{ startMs: fromMs, endMs: toMs }];
   if (windows.length > maxWindows) throw tooManyWindows(windowSize!, maxWindows);
 
+  // Three retention edges, asked once per plan rather than once per part.
+  const retention = { day: input.retentionStartMs('day'), hour: input.retentionStartMs('hour'), minute: input.retentionStartMs('minute') };
+  const split: SplitInput = { offsets, retentionStartMs: (granularity) => retention[granularity] };
   const parts: PlannedPart[] = [];
+  windows.forEach((window, index) => splitAligned(Math.max(window.startMs, fromMs), Math.min(window.endMs, toMs), index, split, parts));
   let buckets = 0;
-  windows.forEach((window, index) => {
-    const clipped = { fromMs: Math.max(window.startMs, fromMs), toMs: Math.min(window.endMs, toMs) };
-    for (const [granularity, part] of splitAligned(clipped, input)) {
-      buckets += (part.toMs - part.fromMs) / granularityMs[granularity];
-      parts.push({ ...part, granularity, mergeInto: index });
-    }
-  });
+  for (const part of parts) buckets += (part.toMs - part.fromMs) / granularityMs[part.granularity];
   if (buckets > input.maxBuckets) {
     throw new TallyError(
       'BAD_REQUEST',
@@ -69,29 +67,33 @@ export function planQuery(input: PlanInput): QueryPlan {
   return { windows, parts };
 }
 
+type SplitInput = Pick<PlanInput, 'offsets' | 'retentionStartMs'>;
+
 /**
  * `[from, to)` as its largest day-aligned middle, then hour-aligned parts,
- * then minutes at the edges. Each part must be retained at its granularity.
+ * then minutes at the edges, appended to `parts` in time order. Each part
+ * must be retained at its granularity.
  */
-function splitAligned(window: TimeWindow, input: PlanInput, coarsest = 0): [Granularity, TimeWindow][] {
+function splitAligned(fromMs: number, toMs: number, mergeInto: number, input: SplitInput, parts: PlannedPart[], coarsest = 0): void {
   for (let level = coarsest; level < coarsestFirst.length; level++) {
     const granularity = coarsestFirst[level]!;
     const size = granularityMs[granularity];
-    const middle = { fromMs: Math.ceil(window.fromMs / size) * size, toMs: Math.floor(window.toMs / size) * size };
-    if (middle.fromMs >= middle.toMs) continue;
-    if (middle.fromMs < input.retentionStartMs(granularity)) return [[chooseGranularity(window, input), window]];
-    const head = { fromMs: window.fromMs, toMs: middle.fromMs };
-    const tail = { fromMs: middle.toMs, toMs: window.toMs };
-    return [
-      ...(head.fromMs < head.toMs ? splitAligned(head, input, level + 1) : []),
-      [granularity, middle] as [Granularity, TimeWindow],
-      ...(tail.fromMs < tail.toMs ? splitAligned(tail, input, level + 1) : []),
-    ];
+    const middleFrom = Math.ceil(fromMs / size) * size;
+    const middleTo = Math.floor(toMs / size) * size;
+    if (middleFrom >= middleTo) continue;
+    if (middleFrom < input.retentionStartMs(granularity)) {
+      parts.push({ fromMs, toMs, granularity: chooseGranularity({ fromMs, toMs }, input), mergeInto });
+      return;
+    }
+    if (fromMs < middleFrom) splitAligned(fromMs, middleFrom, mergeInto, input, parts, level + 1);
+    parts.push({ fromMs: middleFrom, toMs: middleTo, granularity, mergeInto });
+    if (middleTo < toMs) splitAligned(middleTo, toMs, mergeInto, input, parts, level + 1);
+    return;
   }
-  return [[chooseGranularity(window, input), window]];
+  parts.push({ fromMs, toMs, granularity: chooseGranularity({ fromMs, toMs }, input), mergeInto });
 }
 
-function chooseGranularity(window: TimeWindow, input: PlanInput): Granularity {
+function chooseGranularity(window: TimeWindow, input: SplitInput): Granularity {
   let alignedButExpired: Granularity | undefined;
   for (const granularity of coarsestFirst) {
     const size = granularityMs[granularity];

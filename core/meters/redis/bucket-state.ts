@@ -1,4 +1,5 @@
 import type { Aggregation } from '../meter.js';
+import type { BucketHash } from './bucket-hash.js';
 
 /**
  * The mergeable state of an aggregation over some buckets, and how bucket
@@ -16,31 +17,41 @@ export function emptyState(): BucketState {
   return { sum: 0, count: 0, value: undefined, time: Number.NEGATIVE_INFINITY };
 }
 
-/** Folds one bucket (its fields: "" for the main one, "n" count, "t" time) into `state`. */
-export function foldBucket(aggregation: Aggregation, state: BucketState, fields: Record<string, string>): void {
-  const main = Number(fields[''] ?? 0);
-  switch (aggregation) {
-    case 'SUM':
-    case 'COUNT':
-      state.sum += main;
-      state.count += 1;
-      break;
-    case 'AVG':
-      state.sum += main;
-      state.count += Number(fields.n ?? 0);
-      break;
-    case 'MIN':
-      state.value = state.value === undefined ? main : Math.min(state.value, main);
-      break;
-    case 'MAX':
-      state.value = state.value === undefined ? main : Math.max(state.value, main);
-      break;
-    case 'LATEST':
-      mergeLatest(state, Number(fields.t), main);
-      break;
-    default:
-      break;
+/**
+ * Folds the buckets of `hash` in slots `[first, end)` into `state`, bucket
+ * one by one; returns whether any bucket was present.
+ */
+export function foldSlots(aggregation: Aggregation, state: BucketState, hash: BucketHash, first: number, end: number): boolean {
+  const { main, count, time } = hash;
+  let seen = false;
+  for (let slot = first; slot < end; slot++) {
+    const value = main[slot]!;
+    if (value !== value) continue; // NaN: no bucket
+    seen = true;
+    switch (aggregation) {
+      case 'SUM':
+      case 'COUNT':
+        state.sum += value;
+        state.count += 1;
+        break;
+      case 'AVG':
+        state.sum += value;
+        state.count += count[slot]!;
+        break;
+      case 'MIN':
+        state.value = state.value === undefined ? value : Math.min(state.value, value);
+        break;
+      case 'MAX':
+        state.value = state.value === undefined ? value : Math.max(state.value, value);
+        break;
+      case 'LATEST':
+        mergeLatest(state, time[slot]!, value);
+        break;
+      default:
+        break;
+    }
   }
+  return seen;
 }
 
 /** Merges `from` into `into` (rows being combined across groups or customers). */

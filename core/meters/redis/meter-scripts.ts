@@ -26,7 +26,14 @@ redis.call('INCR', KEYS[3])
 return 1
 `;
 
+/** KEYS docs, slugs; ARGV id or slug. One round trip for a query's meter lookup; nil when there is none. */
+const GET = `
+local id = redis.call('HGET', KEYS[2], ARGV[1]) or ARGV[1]
+return redis.call('HGET', KEYS[1], id)
+`;
+
 export interface MeterScripts {
+  tallyMeterGet(docs: string, slugs: string, idOrSlug: string): Promise<string | null>;
   tallyMeterCreate(docs: string, slugs: string, version: string, id: string, slug: string, json: string): Promise<string>;
   tallyMeterUpdate(docs: string, version: string, id: string, json: string): Promise<number>;
   tallyMeterDelete(docs: string, slugs: string, version: string, id: string, slug: string): Promise<number>;
@@ -36,6 +43,7 @@ export interface MeterScripts {
 export function defineMeterScripts(redis: Redis): Redis & MeterScripts {
   const scripted = redis as Redis & Partial<MeterScripts>;
   if (!scripted.tallyMeterCreate) {
+    redis.defineCommand('tallyMeterGet', { numberOfKeys: 2, lua: GET });
     redis.defineCommand('tallyMeterCreate', { numberOfKeys: 3, lua: CREATE });
     redis.defineCommand('tallyMeterUpdate', { numberOfKeys: 2, lua: UPDATE });
     redis.defineCommand('tallyMeterDelete', { numberOfKeys: 3, lua: DELETE });

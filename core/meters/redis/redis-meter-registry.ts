@@ -38,8 +38,7 @@ export function createRedisMeterRegistry({ redis, prefix, cacheMaxAgeMs = 200, n
   };
 
   const get = async (idOrSlug: string): Promise<Meter | undefined> => {
-    const id = (await redis.hget(keys.slugs, idOrSlug)) ?? idOrSlug;
-    const doc = await redis.hget(keys.docs, id);
+    const doc = await scripts.tallyMeterGet(keys.docs, keys.slugs, idOrSlug);
     return doc === null ? undefined : (JSON.parse(doc) as Meter);
   };
 

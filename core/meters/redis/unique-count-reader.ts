@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { MeterAggregateRequest, MeterAggregateRow } from '../meter-query-store.js';
 import { BUCKET_MS, customerBase, LAYOUT, timePart } from './bucket-layout.js';
-import type { MeterGroup } from './redis-meter-store.js';
+import { readUniquePipeline, type ReadUniqueReply } from './read-unique-script.js';
 
 interface UniqueRow {
   window: number;
@@ -14,69 +14,63 @@ interface UniqueRow {
 }
 
 /**
- * UNIQUE_COUNT over windows: the union of the windows' bucket sets. While
+ * UNIQUE_COUNT over windows: the union of the windows' bucket sets. One
+ * script call per customer (one round trip in all) filters its groups and
+ * returns, per group and window, the union of the window's sets. While
  * every bucket is still an exact set the answer is exact; once one turned
  * into a HyperLogLog, sets and sketches are merged by Redis (PFMERGE/PFADD
  * on temporary keys under a hash tag of their own, so this stays valid on
  * Redis Cluster) and the answer carries HyperLogLog's ~0.81% standard error.
  */
-export async function readUniqueCounts({ redis, prefix, request, groups }: {
+export async function readUniqueCounts({ redis, prefix, request, customerIds, groupFilters }: {
   redis: Redis;
   prefix: string;
   request: MeterAggregateRequest;
-  groups: readonly MeterGroup[];
+  /** Customers to read, already filtered on `customer_id`. */
+  customerIds: readonly string[];
+  /** The other filters, as the read script takes them. */
+  groupFilters: string;
 }): Promise<MeterAggregateRow[]> {
-  const { meter, windows } = request;
-  const reads: Array<{ rowKey: string; window: number; group: MeterGroup; keys: string[] }> = [];
-  for (const group of groups) {
-    const base = `${customerBase(prefix, group.customerId)}u:${meter.id}:${group.gid}:`;
-    windows.forEach(({ fromMs, toMs, granularity = request.granularity, mergeInto }, index) => {
-      const window = mergeInto ?? index;
-      const code = LAYOUT[granularity].code;
-      const step = BUCKET_MS[granularity];
-      const keys: string[] = [];
-      for (let start = fromMs; start < toMs; start += step) keys.push(`${base}${code}:${timePart(start)}`);
-      if (keys.length > 0) reads.push({ rowKey: `${window}\u0000${JSON.stringify(group.rowDimensions)}`, window, group, keys });
-    });
-  }
-  // One SUNION per group and window part (its keys share the customer's slot); a part holding a sketch is read key by key.
-  const unions = redis.pipeline();
-  for (const read of reads) unions.sunion(...read.keys);
-  const replies = (await unions.exec()) ?? [];
-  const rows = new Map<string, UniqueRow>();
-  const rowOf = (read: (typeof reads)[number]) => {
-    let row = rows.get(read.rowKey);
-    if (!row) {
-      row = { window: read.window, dimensions: read.group.rowDimensions, members: new Set(), sketchKeys: [] };
-      rows.set(read.rowKey, row);
-    }
-    return row;
-  };
-  const sketchy: typeof reads = [];
-  replies.forEach(([error, reply], i) => {
-    const read = reads[i]!;
-    if (error && String(error).includes('WRONGTYPE')) return void sketchy.push(read);
-    if (error) throw error;
-    const members = (reply ?? []) as string[];
-    if (members.length === 0) return;
-    const row = rowOf(read);
-    for (const member of members) row.members.add(member);
+  const { meter, windows, groupBy } = request;
+  // Per answer window: its number, how many buckets, their key suffixes (the same for every group).
+  const bucketsOf = new Map<number, string[]>();
+  windows.forEach((part, index) => {
+    const { fromMs, toMs, granularity = request.granularity, mergeInto = index } = part;
+    const code = LAYOUT[granularity].code;
+    const suffixes = bucketsOf.get(mergeInto) ?? [];
+    for (let start = fromMs; start < toMs; start += BUCKET_MS[granularity]) suffixes.push(`${code}:${timePart(start)}`);
+    bucketsOf.set(mergeInto, suffixes);
   });
-  if (sketchy.length > 0) {
-    const perKey = redis.pipeline();
-    const keyReads = sketchy.flatMap((read) => read.keys.map((key) => ({ read, key })));
-    for (const { key } of keyReads) perKey.smembers(key);
-    ((await perKey.exec()) ?? []).forEach(([error, reply], i) => {
-      const { read, key } = keyReads[i]!;
-      const isSketch = error !== null && String(error).includes('WRONGTYPE');
-      if (error && !isSketch) throw error;
-      const members = isSketch ? [] : ((reply ?? []) as string[]);
-      if (!isSketch && members.length === 0) return;
-      const row = rowOf(read);
-      for (const member of members) row.members.add(member);
-      if (isSketch) row.sketchKeys.push(key);
-    });
+  const windowArgs: string[] = [];
+  for (const [window, suffixes] of bucketsOf) if (suffixes.length > 0) windowArgs.push(String(window), String(suffixes.length), ...suffixes);
+  if (windowArgs.length === 0) return [];
+  const pipeline = readUniquePipeline(redis);
+  for (const customerId of customerIds) {
+    const base = customerBase(prefix, customerId);
+    pipeline.tallyReadUnique(1, `${base}g:${meter.id}`, `${base}u:${meter.id}:`, groupFilters, ...windowArgs);
   }
+  const replies = ((await pipeline.exec()) ?? []).map(([error, reply]) => {
+    if (error) throw error;
+    return reply as ReadUniqueReply;
+  });
+
+  const rows = new Map<string, UniqueRow>();
+  replies.forEach((reply, c) => {
+    for (const [, json, groupWindows] of reply) {
+      const dimensions: Record<string, string> = { ...(JSON.parse(json) as Record<string, string>), customer_id: customerIds[c]! };
+      const rowDimensions: Record<string, string> = {};
+      for (const key of groupBy) rowDimensions[key] = dimensions[key] ?? '';
+      const projection = JSON.stringify(rowDimensions);
+      for (const [windowText, members, sketchKeys] of groupWindows) {
+        const window = Number(windowText);
+        const rowKey = `${window}\u0000${projection}`;
+        let row = rows.get(rowKey);
+        if (!row) rows.set(rowKey, (row = { window, dimensions: rowDimensions, members: new Set(), sketchKeys: [] }));
+        for (const member of members) row.members.add(member);
+        row.sketchKeys.push(...sketchKeys);
+      }
+    }
+  });
   const sketched = [...rows.values()].filter((row) => row.sketchKeys.length > 0);
   if (sketched.length > 0) await estimate(redis, prefix, sketched);
   return [...rows.values()]

@@ -1,10 +1,10 @@
 import type { Meter } from '../../../core/meters/meter.js';
 import type { MeterQueryAnswer } from '../../../core/meters/query/meter-query.js';
-import { formatZoneTime } from '../../../core/meters/query/format-zone-time.js';
+import { createZoneTimeFormatter } from '../../../core/meters/query/format-zone-time.js';
 
 /** OpenMeter v1's MeterQueryResult: `subject` is null unless grouped by it, `customerId` only when grouped by it. */
 export function v1QueryResult(answer: MeterQueryAnswer): Record<string, unknown> {
-  const time = (ms: number) => formatZoneTime(answer.offsets, ms);
+  const time = createZoneTimeFormatter(answer.offsets);
   const result: Record<string, unknown> = { from: time(answer.fromMs), to: time(answer.toMs) };
   if (answer.windowSize) result.windowSize = answer.windowSize;
   result.data = answer.rows.map((row) => {
@@ -27,7 +27,7 @@ export function v1QueryResult(answer: MeterQueryAnswer): Record<string, unknown>
  * the columns follow the query's groupBy, so every row has every column.
  */
 export function v1QueryCsv(answer: MeterQueryAnswer, groupBy: readonly string[]): string {
-  const time = (ms: number) => formatZoneTime(answer.offsets, ms);
+  const time = createZoneTimeFormatter(answer.offsets);
   const reserved = ['subject', 'customer_id'].filter((key) => groupBy.includes(key));
   const keys = groupBy.filter((key) => key !== 'subject' && key !== 'customer_id');
   const lines = [['window_start', 'window_end', ...reserved, ...keys, 'value'].map(csvField).join(',')];

@@ -1,11 +1,11 @@
 import type { Customer } from '../../../core/customers/customer.js';
 import type { MeterQueryAnswer } from '../../../core/meters/query/meter-query.js';
-import { formatZoneTime } from '../../../core/meters/query/format-zone-time.js';
+import { createZoneTimeFormatter } from '../../../core/meters/query/format-zone-time.js';
 import { csvField } from './v1-query-response.js';
 
 /** The v3 MeterQueryResult: rows carry `from`, `to`, `dimensions` and the value as a decimal string. */
 export function v3QueryResult(answer: MeterQueryAnswer): Record<string, unknown> {
-  const time = (ms: number) => formatZoneTime(answer.offsets, ms);
+  const time = createZoneTimeFormatter(answer.offsets);
   return {
     from: time(answer.fromMs),
     to: time(answer.toMs),
@@ -23,7 +23,7 @@ export function v3QueryResult(answer: MeterQueryAnswer): Record<string, unknown>
  * the three customer columns come together when grouped by `customer_id`.
  */
 export function v3QueryCsv(answer: MeterQueryAnswer, groupBy: readonly string[], customers: ReadonlyMap<string, Customer | undefined>): string {
-  const time = (ms: number) => formatZoneTime(answer.offsets, ms);
+  const time = createZoneTimeFormatter(answer.offsets);
   const bySubject = groupBy.includes('subject');
   const byCustomer = groupBy.includes('customer_id');
   const keys = groupBy.filter((key) => key !== 'subject' && key !== 'customer_id');

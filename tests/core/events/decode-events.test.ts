@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeEvents, eventMediaType } from '../../../core/events/decode-events.js';
+import { decodeEvents, decodeEventTexts, eventMediaType } from '../../../core/events/decode-events.js';
 import { TallyError } from '../../../core/http/tally-error.js';
 
 const limits = { maxEventsPerRequest: 3, maxJsonDepth: 8, maxEventBytes: 200 };
@@ -47,4 +47,12 @@ test('limits: events per request, nesting depth, size of one event (with its ind
   const multibyte = JSON.stringify({ s: 'é'.repeat(100) });
   // 100 characters but 208 bytes: the limit is in bytes.
   rejects(() => decodeEvents('application/json', multibyte, limits), 'PAYLOAD_TOO_LARGE', /208 bytes/);
+});
+
+test('each event comes with its own text as received', () => {
+  const batch = decodeEventTexts('application/cloudevents-batch+json', '[ {"id":"a"} ,\n{"id":"b","d":[1,{"x":"]"}]}]', limits);
+  assert.deepEqual(batch.texts, ['{"id":"a"}', '{"id":"b","d":[1,{"x":"]"}]}']);
+  assert.deepEqual(batch.texts.map((text) => JSON.parse(text!)), batch.events);
+  assert.deepEqual(decodeEventTexts('application/json', ' {"id":"a"}\n', limits).texts, ['{"id":"a"}']);
+  assert.deepEqual(decodeEventTexts('application/json', '[{"id":"a"},7]', limits).texts, ['{"id":"a"}', undefined]);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createEventValidator } from '../../../core/events/event-validator.js';
+import { createEventValidator, unchangedJson } from '../../../core/events/event-validator.js';
 import { TallyError } from '../../../core/http/tally-error.js';
 
 const validator = createEventValidator({ now: () => new Date('2026-05-01T00:00:00Z') });
@@ -85,4 +85,21 @@ test('every bad event is named up to the first 100, and the rest are counted', (
 
 test('a single event names fields without an index', () => {
   assert.deepEqual(fields(rejection([{ ...good, subject: '' }])), ['subject']);
+});
+
+test('the received text stands for the event only when normalization changed nothing', () => {
+  const { data: _data, ...withoutData } = good;
+  const texts = [
+    { ...good, time: '2026-05-01T12:00:00.123Z' },
+    { ...good, time: '2026-05-01T12:00:00Z' },
+    { ...good, time: '2026-05-01T14:00:00.123+02:00' },
+    { ...withoutData, time: '2026-05-01T12:00:00.123Z' },
+    { ...good, time: '2026-05-01T12:00:00.123Z', data: null },
+    { ...good },
+  ].map((event) => JSON.stringify(event));
+  const received = texts.map((text) => JSON.parse(text) as unknown);
+  const normalized = validator.validate(received, 'v3');
+  const kept = normalized.map((event, i) => unchangedJson(received[i], event, texts[i]) !== undefined);
+  assert.deepEqual(kept, [true, false, false, false, true, false]);
+  assert.equal(unchangedJson(received[0], normalized[0]!, undefined), undefined);
 });

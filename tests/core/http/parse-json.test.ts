@@ -11,6 +11,8 @@ test('numbers beyond the double range are refused, naming where they are', () =>
   refused('[{"a":1},{"data":{"n":[1,-1e999]}}]', /out of range at \[1\]\.data\.n\[1\]/);
   refused(`{"n":1${'0'.repeat(400)}}`, /out of range at n/);
   refused('1e309', /out of range at the top level/);
+  refused('{"id":"12e5","n":[2E+308]}', /out of range at n\[0\]/);
+  refused(`{"s":"${'9'.repeat(400)}","n":0.${'0'.repeat(10)}1e${'9'.repeat(3)}}`, /out of range at n/);
 });
 
 test('large but representable numbers, underflow and exponent-like strings are accepted', () => {

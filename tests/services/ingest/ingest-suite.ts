@@ -92,6 +92,22 @@ export function ingestSuite(name: string, createLog: (redis: TestRedis) => Promi
       assert.equal(nullData?.event.data, null);
     });
 
+    test('events sent as formatted JSON land as their normalized form, whether or not normalization changed them', async () => {
+      const { data: _data, ...withoutData } = event();
+      const events = [event({ data: { n: 1.5e3, s: 'caf\u00e9 ☕', nested: { a: [1, 2] } } }), withoutData, event({ time: '2026-05-01T12:00:00Z' })];
+      const body = `[\n  ${events.map((e) => JSON.stringify(e, null, 2)).join(' ,\n  ')}\n]\n`;
+      assert.equal((await post(app.url + '/v3/openmeter/events', body, { token: app.ingestToken, contentType: 'application/cloudevents-batch+json' })).status, 202);
+      const records = await eventually(async () => {
+        const all = await logUnderTest.read();
+        const mine = events.map((e) => all.find((r) => r.event.id === e.id));
+        assert.ok(mine.every((r) => r !== undefined), 'all three events in the log');
+        return mine as LogRecord[];
+      });
+      assert.deepEqual(records[0]?.event, events[0]);
+      assert.deepEqual(records[1]?.event, { ...withoutData, data: null });
+      assert.deepEqual(records[2]?.event, { ...events[2], time: '2026-05-01T12:00:00.000Z' });
+    });
+
     test('missing time becomes the ingest time in UTC', async () => {
       const { time: _time, ...withoutTime } = event();
       const before = Date.now();

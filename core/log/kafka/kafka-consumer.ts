@@ -86,7 +86,7 @@ export function createKafkaConsumer(options: KafkaConsumerOptions): LogConsumer 
       await consumer.run({
         autoCommit: true,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.partitionsConcurrently ?? 16,
+        partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
         eachBatch,
       });
     },

@@ -27,6 +27,8 @@ export interface Config {
         groupId: string;
         /** A group member silent this long is dropped and its partitions reassigned (heartbeats every tenth of it). */
         sessionTimeoutMs: number;
+        /** Partition batches of one fetch the worker joins into one batch. */
+        partitionsConcurrently: number;
       }
     | undefined;
   stream: {
@@ -132,6 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
             clientId: read.string('KAFKA_CLIENT_ID', 'tally'),
             groupId: read.string('KAFKA_GROUP_ID', 'tally-worker'),
             sessionTimeoutMs: read.int('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
+            partitionsConcurrently: read.int('KAFKA_PARTITIONS_CONCURRENTLY', 16, 1, 256),
           }
         : undefined,
     stream: {

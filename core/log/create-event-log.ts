@@ -47,7 +47,7 @@ const CONSUMER_REQUEST_TIMEOUT_MS = 10_000;
 export function createLogConsumer({ consumerName, ...deps }: EventLogDeps & { consumerName: string }): LogConsumer {
   const { config, redis, logger } = deps;
   if (config.kafka) {
-    const { brokers, clientId, topic, groupId, sessionTimeoutMs } = config.kafka;
+    const { brokers, clientId, topic, groupId, sessionTimeoutMs, partitionsConcurrently } = config.kafka;
     return createKafkaConsumer({
       kafka: createKafkaClient({
         brokers,
@@ -60,6 +60,7 @@ export function createLogConsumer({ consumerName, ...deps }: EventLogDeps & { co
       topic,
       groupId,
       sessionTimeoutMs,
+      partitionsConcurrently,
       fetchWaitMs: config.log.fetchWaitMs,
       logger,
     });

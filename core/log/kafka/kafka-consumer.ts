@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from '
 import type { Logger } from 'pino';
 import type { BatchHandler, ConsumedRecord, LogConsumer } from '../event-log.js';
 import { decodeRecord } from '../log-payload.js';
+import { createBatchJoiner } from './batch-joiner.js';
 import { lazyConnect } from './kafka-log.js';
 
 export interface KafkaConsumerOptions {
@@ -12,6 +13,8 @@ export interface KafkaConsumerOptions {
   fetchWaitMs: number;
   /** Kafka's session timeout; heartbeats go out every tenth of it (at most every 3 s), rebalances wait twice it. */
   sessionTimeoutMs?: number;
+  /** Partition batches of a fetch joined into one handler call (a subject's events stay on one partition, in order). */
+  partitionsConcurrently?: number;
   logger: Logger;
 }
 
@@ -31,10 +34,12 @@ function decode(message: KafkaMessage, partition: number): ConsumedRecord {
 }
 
 /**
- * A member of the worker's consumer group. Offsets are resolved and
- * committed only after the handler resolved; when it rejects, kafkajs
- * fetches the partition again from the last resolved offset (and restarts
- * the consumer if that keeps failing), so the batch is delivered again.
+ * A member of the worker's consumer group. The partition batches of a fetch
+ * are joined into one handler call; offsets are resolved only after it
+ * resolved and committed by kafkajs after each batch (never an unresolved
+ * one). When it rejects, kafkajs fetches the partitions again from their
+ * last resolved offsets (and restarts the consumer if that keeps failing),
+ * so the batch is delivered again.
  */
 export function createKafkaConsumer(options: KafkaConsumerOptions): LogConsumer {
   const { kafka, topic, groupId, logger } = options;
@@ -53,9 +58,9 @@ export function createKafkaConsumer(options: KafkaConsumerOptions): LogConsumer 
   });
   const admin = kafka.admin();
   const connectAdmin = lazyConnect(admin);
-  let handler: BatchHandler | undefined;
+  let joined: BatchHandler | undefined;
 
-  const eachBatch = async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat }: EachBatchPayload) => {
+  const eachBatch = async ({ batch, resolveOffset, heartbeat }: EachBatchPayload) => {
     const records: ConsumedRecord[] = [];
     for (const message of batch.messages) {
       try {
@@ -65,21 +70,25 @@ export function createKafkaConsumer(options: KafkaConsumerOptions): LogConsumer 
         logger.error({ err: error, topic, partition: batch.partition, offset: message.offset }, 'skipping undecodable log entry');
       }
     }
-    if (records.length > 0 && handler) await handler(records);
-    const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    if (records.length > 0 && joined) await joined(records);
+    // Only now: kafkajs commits the resolved offsets after the batch (and on stop and rebalance), never unapplied ones.
     resolveOffset(batch.lastOffset());
-    await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition: batch.partition, offset: next }] }] });
     await heartbeat();
   };
 
   return {
     async start(batchHandler) {
-      if (handler) throw new Error('consumer already started');
-      handler = batchHandler;
+      if (joined) throw new Error('consumer already started');
+      joined = createBatchJoiner(batchHandler);
       await consumer.connect();
       // A new group starts at the beginning: events published before the first worker are not skipped.
       await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+      await consumer.run({
+        autoCommit: true,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.partitionsConcurrently ?? 16,
+        eachBatch,
+      });
     },
     async stop() {
       stopped = true; // final: no restart after a crash from here on

@@ -23,7 +23,9 @@ const MAX_BACKOFF_MS = 2_000;
  * A consumer-group member on a Redis Stream. Entries are XACKed only after
  * the handler resolved; when it rejects, this consumer's pending entries are
  * read again (id 0) after a backoff. Entries left pending by a consumer that
- * died are taken over with XAUTOCLAIM once idle for `claimIdleMs`.
+ * died are taken over with XAUTOCLAIM once idle for `claimIdleMs`. The
+ * next entries are read while a batch is written (its XACK still follows
+ * its own writes); `stop()` handles what was read ahead before it returns.
  */
 export function createRedisStreamConsumer(options: RedisStreamConsumerOptions): LogConsumer {
   const { redis, streamKey, group, consumerName, logger } = options;
@@ -57,15 +59,26 @@ export function createRedisStreamConsumer(options: RedisStreamConsumerOptions): 
     await client.xack(streamKey, group, ...ids);
   };
 
+  /** New entries without blocking: the connection also carries the XACKs. Rejections surface where it is awaited. */
+  const readAhead = (client: Redis) => {
+    const next = client
+      .xreadgroup('GROUP', group, consumerName, 'COUNT', options.readCount, 'STREAMS', streamKey, '>')
+      .then(entriesOfRead);
+    next.catch(() => undefined);
+    return next;
+  };
+
   const run = async (client: Redis, handler: BatchHandler) => {
     let ownPendingFirst = true; // a restart under the same name resumes its own pending entries
     let claimCursor = '0-0';
     let nextClaimAt = 0;
     let backoff = 100;
-    while (!stopping) {
+    // Read while the previous batch was written; those entries are pending on this consumer until handled.
+    let ahead: Promise<RawEntry[]> | undefined;
+    while (!stopping || ahead) {
       try {
         let entries: RawEntry[] = [];
-        if (Date.now() >= nextClaimAt) {
+        if (Date.now() >= nextClaimAt && !stopping) {
           const claimed = entriesOfClaim(
             await client.xautoclaim(streamKey, group, consumerName, options.claimIdleMs, claimCursor, 'COUNT', options.readCount),
           );
@@ -73,20 +86,30 @@ export function createRedisStreamConsumer(options: RedisStreamConsumerOptions): 
           claimCursor = claimed.cursor;
           if (claimCursor === '0-0') nextClaimAt = Date.now() + Math.max(options.claimIdleMs / 2, options.blockMs);
         }
+        if (entries.length === 0 && ahead) {
+          entries = await ahead;
+          ahead = undefined;
+        }
         if (entries.length === 0 && ownPendingFirst) {
           entries = entriesOfRead(
             await client.xreadgroup('GROUP', group, consumerName, 'COUNT', options.readCount, 'STREAMS', streamKey, '0'),
           );
           ownPendingFirst = entries.length > 0;
         }
-        if (entries.length === 0 && !ownPendingFirst) {
+        if (entries.length === 0 && !ownPendingFirst && !stopping) {
           entries = entriesOfRead(
             await client.xreadgroup('GROUP', group, consumerName, 'COUNT', options.readCount, 'BLOCK', options.blockMs, 'STREAMS', streamKey, '>'),
           );
         }
-        if (entries.length > 0) await handle(client, entries, handler);
+        if (entries.length > 0) {
+          // Not while own pending entries are re-read: those reads start at 0 and would return these again.
+          if (!ahead && !ownPendingFirst && !stopping) ahead = readAhead(client);
+          await handle(client, entries, handler);
+        }
         backoff = 100;
       } catch (error) {
+        // Entries read ahead stay pending on this consumer: the re-read from id 0 returns them.
+        ahead = undefined;
         if (stopping) break;
         logger.warn({ err: error, streamKey, group, consumerName }, 'stream batch failed, will be read again');
         ownPendingFirst = true;

@@ -56,11 +56,7 @@ function scanStructure(text: string, maxDepth: number): Structure {
     if ((c === 0x65 || c === 0x45) /* e, E */ && digits > 0 && text.charCodeAt(i + 1) !== 0x2d /* - */) mayOverflow = true;
     digits = 0;
     if (c === 0x22 /* " */) {
-      for (i++; i < text.length; i++) {
-        const s = text.charCodeAt(i);
-        if (s === 0x5c /* \ */) i++;
-        else if (s === 0x22) break;
-      }
+      i = closingQuote(text, i);
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       depth++;
       if (depth > maxDepth) throw new TallyError('BAD_REQUEST', `JSON nesting deeper than ${maxDepth} levels`);
@@ -73,6 +69,23 @@ function scanStructure(text: string, maxDepth: number): Structure {
     }
   }
   return { elementSpans: spans, mayOverflow };
+}
+
+/**
+ * The index of the quote closing the string opened at `open` (text.length
+ * if none). Strings are most of an event's text: a native search for the
+ * next quote beats a loop over every character; a quote preceded by an odd
+ * run of backslashes is escaped and the search goes on.
+ */
+function closingQuote(text: string, open: number): number {
+  let quote = text.indexOf('"', open + 1);
+  while (quote !== -1) {
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c /* \ */) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+    quote = text.indexOf('"', quote + 1);
+  }
+  return text.length;
 }
 
 function rejectProtoKeys(root: unknown): void {

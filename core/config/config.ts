@@ -27,6 +27,8 @@ export interface Config {
         groupId: string;
         /** A group member silent this long is dropped and its partitions reassigned (heartbeats every tenth of it). */
         sessionTimeoutMs: number;
+        /** The worker commits the offsets of applied batches at most this often; a crash redelivers what was not (deduplicated). */
+        commitIntervalMs: number;
         /** Partition batches of one fetch the worker joins into one batch. */
         partitionsConcurrently: number;
       }
@@ -135,6 +137,7 @@ export function loadConfig(env: Env = process.env): Config {
             groupId: read.string('KAFKA_GROUP_ID', 'tally-worker'),
             sessionTimeoutMs: read.int('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
             partitionsConcurrently: read.int('KAFKA_PARTITIONS_CONCURRENTLY', 1, 1, 256),
+            commitIntervalMs: read.int('KAFKA_COMMIT_INTERVAL_MS', 1_000, 0, 60_000),
           }
         : undefined,
     stream: {

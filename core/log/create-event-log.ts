@@ -47,7 +47,7 @@ const CONSUMER_REQUEST_TIMEOUT_MS = 10_000;
 export function createLogConsumer({ consumerName, ...deps }: EventLogDeps & { consumerName: string }): LogConsumer {
   const { config, redis, logger } = deps;
   if (config.kafka) {
-    const { brokers, clientId, topic, groupId, sessionTimeoutMs, partitionsConcurrently } = config.kafka;
+    const { brokers, clientId, topic, groupId, sessionTimeoutMs, partitionsConcurrently, commitIntervalMs } = config.kafka;
     return createKafkaConsumer({
       kafka: createKafkaClient({
         brokers,
@@ -61,6 +61,7 @@ export function createLogConsumer({ consumerName, ...deps }: EventLogDeps & { co
       groupId,
       sessionTimeoutMs,
       partitionsConcurrently,
+      commitIntervalMs,
       fetchWaitMs: config.log.fetchWaitMs,
       logger,
     });

@@ -15,6 +15,8 @@ export interface KafkaConsumerOptions {
   sessionTimeoutMs?: number;
   /** Partition batches of a fetch joined into one handler call (a subject's events stay on one partition, in order). */
   partitionsConcurrently?: number;
+  /** Offsets of applied batches are committed at most this often (and on stop); 0 commits after every batch. */
+  commitIntervalMs?: number;
   logger: Logger;
 }
 
@@ -59,8 +61,27 @@ export function createKafkaConsumer(options: KafkaConsumerOptions): LogConsumer 
   const admin = kafka.admin();
   const connectAdmin = lazyConnect(admin);
   let joined: BatchHandler | undefined;
+  const commitIntervalMs = options.commitIntervalMs ?? 1_000;
+  // Next offset per partition of batches whose writes are done, and whether some are not committed yet.
+  let applied = new Map<number, string>();
+  let uncommitted = false;
+  let timer: NodeJS.Timeout | undefined;
+  // After a rebalance the partitions may belong to another member: their offsets are its to commit.
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    applied = new Map();
+  });
+  /** Commits what was applied; a failure only means those records are delivered again (and deduplicated). */
+  const commitApplied = async () => {
+    if (!uncommitted || applied.size === 0) return;
+    uncommitted = false;
+    const offsets = [...applied].map(([partition, offset]) => ({ topic, partition, offset }));
+    await consumer.commitOffsets(offsets).catch((error: unknown) => {
+      uncommitted = true;
+      logger.debug({ err: error }, 'offset commit failed, will retry');
+    });
+  };
 
-  const eachBatch = async ({ batch, resolveOffset, heartbeat }: EachBatchPayload) => {
+  const eachBatch = async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }: EachBatchPayload) => {
     const records: ConsumedRecord[] = [];
     for (const message of batch.messages) {
       try {
@@ -71,8 +92,13 @@ export function createKafkaConsumer(options: KafkaConsumerOptions): LogConsumer 
       }
     }
     if (records.length > 0 && joined) await joined(records);
-    // Only now: kafkajs commits the resolved offsets after the batch (and on stop and rebalance), never unapplied ones.
+    // Only now: only resolved offsets are ever committed, never unapplied ones.
     resolveOffset(batch.lastOffset());
+    applied.set(batch.partition, (BigInt(batch.lastOffset()) + 1n).toString());
+    uncommitted = true;
+    // The group is gone once stop() returns: a batch it waited for commits itself.
+    if (stopped) await commitApplied();
+    else await commitOffsetsIfNecessary(); // kafkajs: at most once per interval
     await heartbeat();
   };
 
@@ -83,8 +109,12 @@ export function createKafkaConsumer(options: KafkaConsumerOptions): LogConsumer 
       await consumer.connect();
       // A new group starts at the beginning: events published before the first worker are not skipped.
       await consumer.subscribe({ topic, fromBeginning: true });
+      // A commit per batch is a round trip the next fetch waits for; the timer covers partitions gone quiet.
+      timer = setInterval(() => void commitApplied(), Math.max(commitIntervalMs, 100));
+      timer.unref();
       await consumer.run({
-        autoCommit: true,
+        autoCommit: false,
+        autoCommitInterval: commitIntervalMs,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
         eachBatch,
@@ -92,6 +122,8 @@ export function createKafkaConsumer(options: KafkaConsumerOptions): LogConsumer 
     },
     async stop() {
       stopped = true; // final: no restart after a crash from here on
+      clearInterval(timer);
+      await commitApplied();
       await consumer.disconnect(); // stops fetching, waits for the batch in flight (which commits), leaves
       await admin.disconnect();
     },

@@ -37,9 +37,9 @@ function decode(message: KafkaMessage, partition: number): ConsumedRecord {
 
 /**
  * A member of the worker's consumer group. The partition batches of a fetch
- * are joined into one handler call; offsets are resolved only after it
- * resolved and committed by kafkajs after each batch (never an unresolved
- * one). When it rejects, kafkajs fetches the partitions again from their
+ * handled at once are joined into one handler call; offsets are resolved
+ * only after it resolved, and only resolved offsets are committed (on an
+ * interval and on stop). When it rejects, kafkajs fetches the partitions again from their
  * last resolved offsets (and restarts the consumer if that keeps failing),
  * so the batch is delivered again.
  */

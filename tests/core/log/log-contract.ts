@@ -158,7 +158,7 @@ export function runLogContract(name: string, setup: () => Promise<LogHarness>): 
     await eventually(async () => assert.equal(await log.isReachable(), true), { timeoutMs: 20_000 });
     await eventually(() => log.publish([makeRecord('s', 2)]), { timeoutMs: 20_000, intervalMs: 200 });
     const seen = await collect(h.createConsumer('after'));
-    await eventually(() => assert.ok(ids(seen).includes('s-2')));
+    await eventually(() => assert.ok(ids(seen).includes('s-2'), 's-2 delivered'));
     await log.close();
   });
 

@@ -34,7 +34,7 @@ async function startTopicReader(kafka: Kafka, topic: string) {
  * The ingest suite over Kafka (the real protocol, librdkafka's mock
  * cluster). `read()` waits until a reader of its own group reached every
  * partition's high watermark, so it returns all that the topic holds. The
- * reader is replaced after an outage: what matters is what the brokers
+ * reader is replaced around an outage: what matters is what the brokers
  * kept, not how fast a consumer recovers (the worker's suites cover that).
  */
 ingestSuite('kafka', async () => {
@@ -58,13 +58,15 @@ ingestSuite('kafka', async () => {
       }, { timeoutMs: 20_000 });
       return [...reader.records];
     },
+    // The reader and admin leave before the outage and come back after it: a kafkajs
+    // consumer left fetching from brokers that vanish can spin in its fetch loop.
     async takeDown() {
+      await reader.stop();
+      await admin.disconnect();
       await mock.allDown();
     },
     async bringUp() {
       await mock.allUp();
-      await reader.stop();
-      await admin.disconnect();
       admin = kafka.admin();
       await admin.connect();
       reader = await startTopicReader(kafka, topic);

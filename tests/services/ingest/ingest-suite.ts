@@ -114,12 +114,12 @@ export function ingestSuite(name: string, createLog: (redis: TestRedis) => Promi
       assert.equal((await post(app.url + '/api/v1/events', [withoutTime], { token: app.ingestToken })).status, 204);
       const record = await eventually(async () => {
         const found = (await logUnderTest.read()).find((r) => r.event.id === withoutTime.id);
-        assert.ok(found);
+        assert.ok(found, `${String(withoutTime.id)} in the log`);
         return found;
       });
       const time = Date.parse(record.event.time);
-      assert.ok(time >= before - 1000 && time <= Date.now() + 1000);
-      assert.ok(record.event.time.endsWith('Z'));
+      assert.ok(time >= before - 1000 && time <= Date.now() + 1000, `ingest time ${record.event.time} is now`);
+      assert.ok(record.event.time.endsWith('Z'), 'stored in UTC');
     });
 
     test('an empty cloudevents batch is a no-op success; an empty application/json array is 400', async () => {
@@ -138,7 +138,7 @@ export function ingestSuite(name: string, createLog: (redis: TestRedis) => Promi
       // A later good request proves the log is read past the point where the bad batch would be.
       const marker = event();
       assert.equal((await post(app.url + '/v3/openmeter/events', [marker], { token: app.ingestToken })).status, 202);
-      await eventually(async () => assert.ok((await idsInLog()).includes(marker.id as string)));
+      await eventually(async () => assert.ok((await idsInLog()).includes(marker.id as string), 'marker published'));
       const ids = await idsInLog();
       for (const e of batch) assert.ok(!ids.includes(e.id as string), `${String(e.id)} must not be in the log`);
     });
@@ -203,7 +203,7 @@ export function ingestSuite(name: string, createLog: (redis: TestRedis) => Promi
         headers: { 'content-encoding': 'gzip' },
       });
       assert.equal(res.status, 204);
-      await eventually(async () => assert.ok((await idsInLog()).includes(e.id as string)));
+      await eventually(async () => assert.ok((await idsInLog()).includes(e.id as string), 'the inflated event is in the log'));
     });
 
     test('log unreachable: 503 + Retry-After within the bound; after recovery every acknowledged event is in the log as sent', async () => {
@@ -221,7 +221,7 @@ export function ingestSuite(name: string, createLog: (redis: TestRedis) => Promi
         assert.equal(r.status, 503);
         return r;
       }, { timeoutMs: 20_000 });
-      assert.ok(Number(res.headers.get('retry-after')) > 0);
+      assert.ok(Number(res.headers.get('retry-after')) > 0, 'Retry-After on the 503');
       assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
       assert.match((await res.json()).type, /unavailable$/);
       const ready = await fetch(app.url + '/readyz');

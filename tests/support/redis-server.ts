@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { after, before } from 'node:test';
 import { Redis } from 'ioredis';
 import { eventually } from './eventually.js';
 import { freePort } from './free-port.js';
@@ -52,4 +53,23 @@ export async function startRedis({ dataDir }: RedisOptions = {}): Promise<TestRe
   await launch();
   process.once('exit', () => child?.kill('SIGKILL'));
   return { url: `redis://127.0.0.1:${port}`, port, stop, restart: launch };
+}
+
+/**
+ * One redis-server and one client for a test file: started before its
+ * tests, stopped after them. `onReady` receives the client (and the server)
+ * so the file can keep them in its own variables.
+ */
+export function useRedisClient(onReady: (client: Redis, server: TestRedis) => void): void {
+  let server: TestRedis | undefined;
+  let client: Redis | undefined;
+  before(async () => {
+    server = await startRedis();
+    client = new Redis(server.url);
+    onReady(client, server);
+  });
+  after(async () => {
+    await client?.quit();
+    await server?.stop();
+  });
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
@@ -12,19 +12,11 @@ import { createRedisMeterRegistry } from '../../../core/meters/redis/redis-meter
 import { createWorker } from '../../../services/worker/create-worker.js';
 import { createMaterializeParts } from '../../../services/worker/materialize-parts.js';
 import { createWorkerMetrics } from '../../../services/worker/worker-metrics.js';
-import { startRedis, type TestRedis } from '../../support/redis-server.js';
+import { useRedisClient } from '../../support/redis-server.js';
 import { usageRecord } from './worker-harness.js';
 
-let server: TestRedis;
 let redis: Redis;
-before(async () => {
-  server = await startRedis();
-  redis = new Redis(server.url);
-});
-after(async () => {
-  await redis.quit();
-  await server.stop();
-});
+useRedisClient((client) => (redis = client));
 
 async function setup(prefix: string) {
   const config = loadConfig({ TALLY_REDIS_PREFIX: prefix, TALLY_PARKED_MAX_PER_SUBJECT: '3' });

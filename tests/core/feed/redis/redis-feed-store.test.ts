@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import type { FeedRecord } from '../../../../core/feed/feed-record.js';
 import { createRedisFeedStore } from '../../../../core/feed/redis/redis-feed-store.js';
 import { TallyError } from '../../../../core/http/tally-error.js';
-import { startRedis, type TestRedis } from '../../../support/redis-server.js';
+import { useRedisClient } from '../../../support/redis-server.js';
 
-let server: TestRedis;
 let redis: Redis;
-before(async () => {
-  server = await startRedis();
-  redis = new Redis(server.url);
-});
-after(async () => {
-  await redis.quit();
-  await server.stop();
-});
+useRedisClient((client) => (redis = client));
 
 function record(i: number): FeedRecord {
   const hasError = i % 3 === 0;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import type { LogRecord } from '../../../../core/events/cloud-event.js';
 import { createEventEvaluator } from '../../../../core/meters/evaluate-event.js';
@@ -7,20 +7,12 @@ import type { Granularity, MeterAggregateRequest, TimeWindow } from '../../../..
 import type { WriteItem } from '../../../../core/meters/meter-writer.js';
 import { createRedisMeterStore } from '../../../../core/meters/redis/redis-meter-store.js';
 import { createRedisMeterWriter } from '../../../../core/meters/redis/redis-meter-writer.js';
-import { startRedis, type TestRedis } from '../../../support/redis-server.js';
+import { useRedisClient } from '../../../support/redis-server.js';
 import { BASE_MS, everyAggregation, randomRecords, seededRandom } from './meter-fixtures.js';
 import { comparable, referenceAggregate, type ReferenceContribution } from './reference-aggregate.js';
 
-let server: TestRedis;
 let redis: Redis;
-before(async () => {
-  server = await startRedis();
-  redis = new Redis(server.url);
-});
-after(async () => {
-  await redis.quit();
-  await server.stop();
-});
+useRedisClient((client) => (redis = client));
 
 const DAY = 86_400_000;
 const retentionMs = { minute: 3650 * DAY, hour: 3650 * DAY, day: 3650 * DAY };

@@ -1,25 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import { createEventEvaluator } from '../../../../core/meters/evaluate-event.js';
 import type { MeterAggregateRequest } from '../../../../core/meters/meter-query-store.js';
 import type { WriteItem } from '../../../../core/meters/meter-writer.js';
 import { createRedisMeterStore } from '../../../../core/meters/redis/redis-meter-store.js';
 import { createRedisMeterWriter } from '../../../../core/meters/redis/redis-meter-writer.js';
-import { startRedis, type TestRedis } from '../../../support/redis-server.js';
+import { useRedisClient } from '../../../support/redis-server.js';
 import { BASE_MS, everyAggregation, randomRecords } from './meter-fixtures.js';
 import { comparable, referenceAggregate, type ReferenceContribution } from './reference-aggregate.js';
 
-let server: TestRedis;
 let redis: Redis;
-before(async () => {
-  server = await startRedis();
-  redis = new Redis(server.url);
-});
-after(async () => {
-  await redis.quit();
-  await server.stop();
-});
+useRedisClient((client) => (redis = client));
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import { createRedisParkedEvents } from '../../../../core/parked/redis/redis-parked-events.js';
-import { startRedis, type TestRedis } from '../../../support/redis-server.js';
+import { useRedisClient } from '../../../support/redis-server.js';
 import { logRecord } from '../../meters/redis/meter-fixtures.js';
 
-let server: TestRedis;
 let redis: Redis;
-before(async () => {
-  server = await startRedis();
-  redis = new Redis(server.url);
-});
-after(async () => {
-  await redis.quit();
-  await server.stop();
-});
+useRedisClient((client) => (redis = client));
 
 const DAY = 86_400_000;
 const records = (subject: string, from: number, count: number) => Array.from({ length: count }, (_, i) => logRecord(`${subject}-${from + i}`, subject, Date.now(), {}));

@@ -1,4 +1,5 @@
 import type { ChainableCommander, Redis } from 'ioredis';
+import { GROUP_FILTER_LUA, scriptPipeline } from './group-filter-lua.js';
 
 /**
  * One customer's part of a meter query in one call: its group index, the
@@ -14,27 +15,11 @@ import type { ChainableCommander, Redis } from 'ioredis';
  * the hash suffixes. Returns `{gid, dimensions JSON, {hash, ...}}` per
  * matching group.
  */
-const READ_METER = `
-local index = redis.call('HGETALL', KEYS[1])
-local filters = nil
-if ARGV[2] ~= '{}' then filters = cjson.decode(ARGV[2]) end
+const READ_METER = `${GROUP_FILTER_LUA}
 local out = {}
 for i = 1, #index, 2 do
   local gid, json = index[i], index[i + 1]
-  local keep = true
-  if filters then
-    local dimensions = cjson.decode(json)
-    for key, values in pairs(filters) do
-      local value = dimensions[key]
-      if type(value) ~= 'string' then value = '' end
-      local found = false
-      for _, accepted in ipairs(values) do
-        if accepted == value then found = true break end
-      end
-      if not found then keep = false break end
-    end
-  end
-  if keep then
+  if matches(json) then
     local hashes = {}
     local prefix = ARGV[1] .. gid .. ':'
     for a = 3, #ARGV do hashes[a - 2] = table.concat(redis.call('HGETALL', prefix .. ARGV[a]), '\\n') end
@@ -50,9 +35,7 @@ export interface ReadMeterCommand {
   tallyReadMeter(numberOfKeys: 1, groupIndexKey: string, bucketBase: string, filtersJson: string, ...suffixes: string[]): ChainableCommander;
 }
 
-/** A pipeline able to queue `tallyReadMeter` (the script is registered once per client). */
+/** A pipeline able to queue `tallyReadMeter`. */
 export function readMeterPipeline(redis: Redis): ChainableCommander & ReadMeterCommand {
-  const scripted = redis as Redis & Partial<ReadMeterCommand>;
-  if (!scripted.tallyReadMeter) redis.defineCommand('tallyReadMeter', { lua: READ_METER });
-  return redis.pipeline() as ChainableCommander & ReadMeterCommand;
+  return scriptPipeline<ReadMeterCommand>(redis, 'tallyReadMeter', READ_METER);
 }

@@ -1,4 +1,5 @@
 import type { ChainableCommander, Redis } from 'ioredis';
+import { GROUP_FILTER_LUA, scriptPipeline } from './group-filter-lua.js';
 
 /**
  * One customer's part of a UNIQUE_COUNT query in one call: its group index,
@@ -14,24 +15,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
  * many buckets, and their key suffixes. Returns `{gid, dimensions JSON,
  * {{window, members, sketch keys}, ...}}` per matching group.
  */
-const READ_UNIQUE = `
-local index = redis.call('HGETALL', KEYS[1])
-local filters = nil
-if ARGV[2] ~= '{}' then filters = cjson.decode(ARGV[2]) end
-local function matches(json)
-  if not filters then return true end
-  local dimensions = cjson.decode(json)
-  for key, values in pairs(filters) do
-    local value = dimensions[key]
-    if type(value) ~= 'string' then value = '' end
-    local found = false
-    for _, accepted in ipairs(values) do
-      if accepted == value then found = true break end
-    end
-    if not found then return false end
-  end
-  return true
-end
+const READ_UNIQUE = `${GROUP_FILTER_LUA}
 local function union(keys)
   local members, seen, sketches = {}, {}, {}
   for from = 1, #keys, 1000 do
@@ -84,9 +68,7 @@ export interface ReadUniqueCommand {
   tallyReadUnique(numberOfKeys: 1, groupIndexKey: string, setBase: string, filtersJson: string, ...windows: string[]): ChainableCommander;
 }
 
-/** A pipeline able to queue `tallyReadUnique` (the script is registered once per client). */
+/** A pipeline able to queue `tallyReadUnique`. */
 export function readUniquePipeline(redis: Redis): ChainableCommander & ReadUniqueCommand {
-  const scripted = redis as Redis & Partial<ReadUniqueCommand>;
-  if (!scripted.tallyReadUnique) redis.defineCommand('tallyReadUnique', { lua: READ_UNIQUE });
-  return redis.pipeline() as ChainableCommander & ReadUniqueCommand;
+  return scriptPipeline<ReadUniqueCommand>(redis, 'tallyReadUnique', READ_UNIQUE);
 }

@@ -1,7 +1,8 @@
 import type { InputProblems } from '../../../core/http/invalid-input.js';
 import type { Meter } from '../../../core/meters/meter.js';
-import { RESERVED_DIMENSIONS } from '../../../core/meters/query/meter-query.js';
+import { RESERVED_DIMENSIONS, type MeterQuery } from '../../../core/meters/query/meter-query.js';
 import type { ZoneOffsetSource } from '../../../core/meters/query/zone-offsets.js';
+import type { WindowSize } from '../../../core/meters/query/zone-windows.js';
 
 const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 export const maxListItems = 100;
@@ -68,4 +69,30 @@ export function checkFilterKey(problems: InputProblems, field: string, meter: Me
   if (key === 'subject' || Object.hasOwn(meter.groupBy, key)) return true;
   problems.add(field, 'filter', `unknown dimension "${key}": meter "${meter.slug}" has ${['subject', ...Object.keys(meter.groupBy)].join(', ')}`);
   return false;
+}
+
+/** What both query versions parse, before the cross-field check. */
+export interface ParsedQueryParts {
+  meter: Meter;
+  zone: ZoneOffsetSource | undefined;
+  groupBy: string[];
+  filters: Record<string, string[]>;
+  fromMs: number | undefined;
+  toMs: number | undefined;
+  windowSize: WindowSize | undefined;
+  customerIds: string[] | undefined;
+}
+
+/** Checks `from` < `to`, throws every problem recorded so far, then builds the query without undefined fields. */
+export function assembleQuery(problems: InputProblems, parts: ParsedQueryParts): MeterQuery {
+  const { meter, zone, groupBy, filters, fromMs, toMs, windowSize, customerIds } = parts;
+  if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs) problems.add('from', 'before_to', 'must be before to');
+  problems.throwIfAny();
+
+  const query: MeterQuery = { meter, zone: zone!, groupBy, filters };
+  if (fromMs !== undefined) query.fromMs = fromMs;
+  if (toMs !== undefined) query.toMs = toMs;
+  if (windowSize) query.windowSize = windowSize;
+  if (customerIds) query.customerIds = customerIds;
+  return query;
 }

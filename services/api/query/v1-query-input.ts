@@ -4,7 +4,7 @@ import type { Meter } from '../../../core/meters/meter.js';
 import type { MeterQuery } from '../../../core/meters/query/meter-query.js';
 import type { ZoneOffsetSource } from '../../../core/meters/query/zone-offsets.js';
 import { WINDOW_SIZES, type WindowSize } from '../../../core/meters/query/zone-windows.js';
-import { checkFilterKey, checkGroupBy, parseInstant, parseStringList, parseZone } from './query-input.js';
+import { assembleQuery, checkFilterKey, checkGroupBy, parseInstant, parseStringList, parseZone } from './query-input.js';
 
 type Zones = (zone: string) => ZoneOffsetSource | undefined;
 type QueryString = Record<string, string | string[] | undefined>;
@@ -42,15 +42,7 @@ export function parseV1Query(input: unknown, meter: Meter, zones: Zones): MeterQ
   if (subjects) filters.subject = subjects;
   addSimpleFilters(problems, meter, body.filterGroupBy, filters);
   addAdvancedFilters(problems, meter, body.advancedMeterGroupByFilters, filters);
-  if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs) problems.add('from', 'before_to', 'must be before to');
-  problems.throwIfAny();
-
-  const query: MeterQuery = { meter, zone: zone!, groupBy, filters };
-  if (fromMs !== undefined) query.fromMs = fromMs;
-  if (toMs !== undefined) query.toMs = toMs;
-  if (windowSize) query.windowSize = windowSize;
-  if (customerIds) query.customerIds = customerIds;
-  return query;
+  return assembleQuery(problems, { meter, zone, groupBy, filters, fromMs, toMs, windowSize, customerIds });
 }
 
 function parseWindowSize(problems: InputProblems, value: unknown): WindowSize | undefined {

@@ -3,7 +3,7 @@ import type { Meter } from '../../../core/meters/meter.js';
 import type { MeterQuery } from '../../../core/meters/query/meter-query.js';
 import type { ZoneOffsetSource } from '../../../core/meters/query/zone-offsets.js';
 import type { WindowSize } from '../../../core/meters/query/zone-windows.js';
-import { checkFilterKey, checkGroupBy, parseInstant, parseStringList, parseZone } from './query-input.js';
+import { assembleQuery, checkFilterKey, checkGroupBy, parseInstant, parseStringList, parseZone } from './query-input.js';
 
 const granularities: Record<string, WindowSize> = { PT1M: 'MINUTE', PT1H: 'HOUR', P1D: 'DAY', P1M: 'MONTH' };
 const knownFields = new Set(['from', 'to', 'granularity', 'time_zone', 'group_by_dimensions', 'filters']);
@@ -28,15 +28,7 @@ export function parseV3Query(input: unknown, meter: Meter, zones: (zone: string)
   const zone = parseZone(problems, 'time_zone', body.time_zone, zones);
   const groupBy = checkGroupBy(problems, 'group_by_dimensions', meter, parseStringList(problems, 'group_by_dimensions', body.group_by_dimensions) ?? []);
   const { filters, customerIds } = parseFilters(problems, meter, body.filters);
-  if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs) problems.add('from', 'before_to', 'must be before to');
-  problems.throwIfAny();
-
-  const query: MeterQuery = { meter, zone: zone!, groupBy, filters };
-  if (fromMs !== undefined) query.fromMs = fromMs;
-  if (toMs !== undefined) query.toMs = toMs;
-  if (windowSize) query.windowSize = windowSize;
-  if (customerIds) query.customerIds = customerIds;
-  return query;
+  return assembleQuery(problems, { meter, zone, groupBy, filters, fromMs, toMs, windowSize, customerIds });
 }
 
 /** `filters.dimensions`: only exact matches (`eq`, `in`) can be answered from buckets; others are refused by name. */

@@ -73,3 +73,26 @@ export function useRedisClient(onReady: (client: Redis, server: TestRedis) => vo
     await server?.stop();
   });
 }
+
+/**
+ * One redis-server and one app on it for a test file: started before its
+ * tests, closed after them. Returns a getter that fails clearly when called
+ * outside the tests.
+ */
+export function useAppOnRedis<App extends { close(): Promise<void> }>(name: string, start: (redisUrl: string) => Promise<App>): () => App {
+  let app: App | undefined;
+  let stopRedis: (() => Promise<void>) | undefined;
+  before(async () => {
+    const server = await startRedis();
+    stopRedis = server.stop;
+    app = await start(server.url);
+  });
+  after(async () => {
+    await app?.close();
+    await stopRedis?.();
+  });
+  return () => {
+    if (!app) throw new Error(`the ${name} is not started`);
+    return app;
+  };
+}

@@ -1,5 +1,4 @@
 import { Writable } from 'node:stream';
-import { after, before } from 'node:test';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { createRedisTokenStore } from '../../../core/auth/redis/redis-token-store.js';
@@ -11,7 +10,7 @@ import { createRedisMeterRegistry } from '../../../core/meters/redis/redis-meter
 import { createCustomerRoutes } from '../../../services/api/customer-routes.js';
 import { createMeterRoutes } from '../../../services/api/meter-routes.js';
 import { createLogger } from '../../../services/compose/create-logger.js';
-import { startRedis } from '../../support/redis-server.js';
+import { useAppOnRedis } from '../../support/redis-server.js';
 import { serveHttp } from '../../../services/compose/serve-http.js';
 import { createApp } from '../../../services/http/create-app.js';
 
@@ -79,19 +78,5 @@ export type ApiTestApp = Awaited<ReturnType<typeof startApiTestApp>>;
 
 /** One Redis and one app for a test file, started before its tests and stopped after them. */
 export function useApiTestApp(): () => ApiTestApp {
-  let api: ApiTestApp | undefined;
-  let stopRedis: (() => Promise<void>) | undefined;
-  before(async () => {
-    const server = await startRedis();
-    stopRedis = server.stop;
-    api = await startApiTestApp(server.url);
-  });
-  after(async () => {
-    await api?.close();
-    await stopRedis?.();
-  });
-  return () => {
-    if (!api) throw new Error('the API test app is not started');
-    return api;
-  };
+  return useAppOnRedis('API test app', startApiTestApp);
 }

@@ -1,5 +1,4 @@
 import { Writable } from 'node:stream';
-import { after, before } from 'node:test';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { createRedisTokenStore } from '../../../../core/auth/redis/redis-token-store.js';
@@ -18,7 +17,7 @@ import { serveHttp } from '../../../../services/compose/serve-http.js';
 import { createApp } from '../../../../services/http/create-app.js';
 import { createMemoryFeedStore } from '../../../support/memory-feed-store.js';
 import { createMemoryMeterQueryStore } from '../../../support/memory-meter-query-store.js';
-import { startRedis } from '../../../support/redis-server.js';
+import { useAppOnRedis } from '../../../support/redis-server.js';
 
 export interface ReadResponse {
   status: number;
@@ -94,19 +93,5 @@ export type ReadTestApp = Awaited<ReturnType<typeof startReadTestApp>>;
 
 /** One Redis and one app per test file. */
 export function useReadTestApp(env: Record<string, string> = {}): () => ReadTestApp {
-  let api: ReadTestApp | undefined;
-  let stopRedis: (() => Promise<void>) | undefined;
-  before(async () => {
-    const server = await startRedis();
-    stopRedis = server.stop;
-    api = await startReadTestApp(server.url, env);
-  });
-  after(async () => {
-    await api?.close();
-    await stopRedis?.();
-  });
-  return () => {
-    if (!api) throw new Error('the read test app is not started');
-    return api;
-  };
+  return useAppOnRedis('read test app', (redisUrl) => startReadTestApp(redisUrl, env));
 }

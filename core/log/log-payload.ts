@@ -36,5 +36,6 @@ export function decodeRecord(payload: Partial<LogPayload>): LogRecord {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error('log entry event is not a JSON object');
   }
-  return { namespace, ingestedAt, event: parsed as CloudEvent };
+  // The text rides along: whoever stores the event again (the events feed) need not stringify it anew.
+  return { namespace, ingestedAt, event: parsed as CloudEvent, json: event };
 }

@@ -35,8 +35,11 @@ export function messageBytes(message: Message): number {
 
 /**
  * The lane key of a message: its subject's bytes read as latin1, a cheap
- * one-to-one mapping, so equal subjects always share a lane.
+ * one-to-one mapping, so equal subjects always share a lane. A batch record
+ * holds a whole partition's share of a publish, whatever its key: its lane
+ * follows the partition, so every subject in it keeps one lane too.
  */
 export function messageLaneKey(message: Message): string {
+  if (message.partition !== undefined) return `#${message.partition}`;
   return (message.key as Buffer).toString('latin1');
 }

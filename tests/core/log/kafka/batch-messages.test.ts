@@ -15,7 +15,15 @@ const metadata = (count: number): PartitionerArgs['partitionMetadata'] =>
   Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 1, replicas: [1], isr: [1], offlineReplicas: [], partitionErrorCode: 0 }));
 /** Where kafkajs's partitioning puts a key over `count` partitions (ours matches kafkajs's default). */
 const partitionOfKey = (key: Buffer, count: number) => createKeyPartitioner()({ topic: 't', partitionMetadata: metadata(count), message: { key, value: '' } });
-const ids = (message: Message) => (JSON.parse(String(message.value)) as Array<{ id: string }>).map((event) => event.id);
+/** The events of a record: the array of a batch record, or the one event of an event record. */
+const eventsOf = (message: Message): LogRecord['event'][] => {
+  const value = JSON.parse(String(message.value)) as LogRecord['event'] | LogRecord['event'][];
+  const isBatch = message.headers?.['content-type'] !== undefined;
+  assert.equal(Array.isArray(value), isBatch, 'an array exactly when the content type says so');
+  if (isBatch) assert.equal(String(message.headers?.['content-type']), BATCH_CONTENT_TYPE);
+  return Array.isArray(value) ? value : [value];
+};
+const ids = (message: Message) => eventsOf(message).map((event) => event.id);
 
 test('a publish becomes one record per partition: events in order, key = first subject, which hashes to that partition', () => {
   const records = Array.from({ length: 100 }, (_, i) => record(`e${i}`, `cust-${i % 37}`));
@@ -25,12 +33,12 @@ test('a publish becomes one record per partition: events in order, key = first s
   for (const message of messages) {
     const key = message.key as Buffer;
     assert.equal(partitionOfKey(key, 8), message.partition, 'the key hashes to the record partition');
-    const events = JSON.parse(String(message.value)) as LogRecord['event'][];
+    const events = eventsOf(message);
     for (const event of events) assert.equal(partitionOfKey(Buffer.from(event.subject), 8), message.partition, `${event.subject} belongs here`);
     assert.equal(key.toString(), events[0]!.subject);
     const positions = events.map((event) => Number(event.id.slice(1)));
     assert.deepEqual(positions, [...positions].sort((a, b) => a - b), 'publish order kept within the record');
-    assert.equal(String(message.headers?.['content-type']), BATCH_CONTENT_TYPE);
+    assert.ok(events.length > 1, 'several events per partition in this publish');
     assert.equal(String(message.headers?.namespace), 'default');
     assert.equal(String(message.headers?.ingested_at), '2026-01-02T03:04:06.000Z');
     assert.equal(messageLaneKey(message), `#${message.partition}`, 'a partition keeps one lane');
@@ -61,6 +69,14 @@ test('a record is closed before its value would exceed the bound; an event large
   assert.deepEqual(messages.map(ids), [['e0', 'e1', 'e2'], ['e3', 'e4', 'e5'], ['e6', 'e7', 'e8'], ['e9']]);
   for (const message of messages) assert.ok((message.value as Buffer).length <= 3 * (oneEvent + 1) + 1, 'within the bound');
   assert.deepEqual(toBatchMessages(records.slice(0, 2), { partitions: 4, maxRecordBytes: 10 }).map(ids), [['e0'], ['e1']]);
+});
+
+test('an event alone in its record is written as an event record: its JSON, no content type', () => {
+  const [alone, together] = toBatchMessages([record('a', 'x'), record('b', 'y'), record('c', 'y')], { partitions: undefined, maxRecordBytes: 900_000 });
+  assert.deepEqual(JSON.parse(String(alone!.value)), record('a', 'x').event);
+  assert.deepEqual(Object.keys(alone!.headers ?? {}).sort(), ['ingested_at', 'namespace']);
+  assert.equal(String(together!.headers?.['content-type']), BATCH_CONTENT_TYPE);
+  assert.deepEqual(ids(together!), ['b', 'c']);
 });
 
 test('events that bring their JSON text are carried as that text, byte for byte', () => {

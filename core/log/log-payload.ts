@@ -32,7 +32,11 @@ export function decodeRecord(payload: Partial<LogPayload>): LogRecord {
   if (namespace === undefined || ingestedAt === undefined || event === undefined) {
     throw new Error('log entry lacks namespace, ingested_at or event');
   }
-  const parsed: unknown = JSON.parse(event);
+  return toLogRecord(namespace, ingestedAt, JSON.parse(event));
+}
+
+/** A parsed event with its namespace and ingest time; throws when it is not a JSON object. */
+export function toLogRecord(namespace: string, ingestedAt: string, parsed: unknown): LogRecord {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error('log entry event is not a JSON object');
   }

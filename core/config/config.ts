@@ -31,6 +31,13 @@ export interface Config {
         commitIntervalMs: number;
         /** Partition batches of one fetch the worker joins into one batch. */
         partitionsConcurrently: number;
+        /**
+         * KAFKA_RECORD_FORMAT: what ingest writes. `event`: one record per
+         * event (the topic format other consumers may read); `batch`: the
+         * events of one publish bound for one partition share a record (a
+         * CloudEvents JSON batch). The worker reads both either way.
+         */
+        recordFormat: KafkaRecordFormat;
       }
     | undefined;
   stream: {
@@ -101,6 +108,9 @@ export interface Config {
   };
 }
 
+export const kafkaRecordFormats = ['event', 'batch'] as const;
+export type KafkaRecordFormat = (typeof kafkaRecordFormats)[number];
+
 const DAY_MS = 24 * 3600 * 1000;
 
 type Env = Record<string, string | undefined>;
@@ -138,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
             sessionTimeoutMs: read.int('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
             partitionsConcurrently: read.int('KAFKA_PARTITIONS_CONCURRENTLY', 1, 1, 256),
             commitIntervalMs: read.int('KAFKA_COMMIT_INTERVAL_MS', 1_000, 0, 60_000),
+            recordFormat: read.oneOf('KAFKA_RECORD_FORMAT', 'event', kafkaRecordFormats),
           }
         : undefined,
     stream: {

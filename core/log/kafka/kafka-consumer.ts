@@ -1,9 +1,9 @@
-import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { BatchHandler, ConsumedRecord, LogConsumer } from '../event-log.js';
-import { decodeRecord } from '../log-payload.js';
 import { createBatchJoiner } from './batch-joiner.js';
 import { lazyConnect } from './kafka-log.js';
+import { decodeKafkaMessage, type SkipEntry } from './kafka-record-decoder.js';
 
 export interface KafkaConsumerOptions {
   kafka: Kafka;
@@ -18,21 +18,6 @@ export interface KafkaConsumerOptions {
   /** Offsets of applied batches are committed at most this often (and on stop); 0 commits after every batch. */
   commitIntervalMs?: number;
   logger: Logger;
-}
-
-function header(headers: IHeaders | undefined, name: string): string | undefined {
-  const value = headers?.[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined ? undefined : first.toString();
-}
-
-function decode(message: KafkaMessage, partition: number): ConsumedRecord {
-  const record = decodeRecord({
-    namespace: header(message.headers, 'namespace'),
-    ingestedAt: header(message.headers, 'ingested_at'),
-    event: message.value?.toString(),
-  });
-  return { record, position: `${partition}:${message.offset}` };
 }
 
 /**
@@ -61,6 +46,8 @@ export function createKafkaConsumer(options: KafkaConsumerOptions): LogConsumer 
   const admin = kafka.admin();
   const connectAdmin = lazyConnect(admin);
   let joined: BatchHandler | undefined;
+  // Not written by Tally: nothing to count, and redelivering it would block the partition.
+  const skipEntry: SkipEntry = (error, position) => logger.error({ err: error, topic, position }, 'skipping undecodable log entry');
   const commitIntervalMs = options.commitIntervalMs ?? 1_000;
   // Next offset per partition of batches whose writes are done, and whether some are not committed yet.
   let applied = new Map<number, string>();
@@ -84,12 +71,7 @@ export function createKafkaConsumer(options: KafkaConsumerOptions): LogConsumer 
   const eachBatch = async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }: EachBatchPayload) => {
     const records: ConsumedRecord[] = [];
     for (const message of batch.messages) {
-      try {
-        records.push(decode(message, batch.partition));
-      } catch (error) {
-        // Not written by Tally: nothing to count, and redelivering it would block the partition.
-        logger.error({ err: error, topic, partition: batch.partition, offset: message.offset }, 'skipping undecodable log entry');
-      }
+      for (const record of decodeKafkaMessage(message, batch.partition, skipEntry)) records.push(record);
     }
     if (records.length > 0 && joined) await joined(records);
     // Only now: only resolved offsets are ever committed, never unapplied ones.

@@ -14,17 +14,25 @@ export function formatZoneTime(offsets: ZoneOffsets, utcMs: number): string {
   return wall + formatOffset(offset);
 }
 
+/** `HH:MM:00` for every minute of a day, so that minute-aligned instants (every window bound) need no padding. */
+const MINUTE_TEXT = Array.from({ length: 1440 }, (_, minute) => `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}:00`);
+
 /**
  * `formatZoneTime` for the many timestamps of one answer: the date part is
  * built once per local day and the offset text once per offset, the time of
- * day with arithmetic (a 720-window answer has 1,442 timestamps over 31 days).
+ * day looked up by minute (a 720-window answer has 1,442 timestamps over 31
+ * days), and an instant asked twice in a row (one window's end, the next
+ * one's start) is formatted once.
  */
 export function createZoneTimeFormatter(offsets: ZoneOffsets): (utcMs: number) => string {
   let day = Number.NaN;
   let datePrefix = '';
   let offset = Number.NaN;
   let offsetText = '';
+  let lastMs = Number.NaN;
+  let lastText = '';
   return (utcMs) => {
+    if (utcMs === lastMs) return lastText;
     if (utcMs % 1000 !== 0) return formatZoneTime(offsets, utcMs);
     const offsetMs = offsets.offsetAt(utcMs);
     const local = utcMs + offsetMs;
@@ -41,7 +49,10 @@ export function createZoneTimeFormatter(offsets: ZoneOffsets): (utcMs: number) =
       offsetText = formatOffset(offsetMs);
     }
     const seconds = Math.floor((local - localDay * DAY_MS) / 1000);
-    return `${datePrefix}${pad(Math.floor(seconds / 3600))}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}${offsetText}`;
+    const timeOfDay = seconds % 60 === 0 ? MINUTE_TEXT[seconds / 60]! : `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`;
+    lastMs = utcMs;
+    lastText = datePrefix + timeOfDay + offsetText;
+    return lastText;
   };
 }
 

@@ -26,7 +26,8 @@ test('an event record decodes to one record at <partition>:<offset>', () => {
   const { namespace, ingested_at } = batchHeaders;
   const { records, skipped } = decode(message(JSON.stringify(event('a')), { namespace, ingested_at }));
   assert.deepEqual(skipped, []);
-  assert.deepEqual(records, [{ record: { namespace: 'default', ingestedAt: '2026-01-02T03:04:06.000Z', event: event('a') }, position: '2:41' }]);
+  // The event's text rides along (the feed stores it as it is).
+  assert.deepEqual(records, [{ record: { namespace: 'default', ingestedAt: '2026-01-02T03:04:06.000Z', event: event('a'), json: JSON.stringify(event('a')) }, position: '2:41' }]);
 });
 
 test('a batch record decodes to its events in order, at <partition>:<offset>#<index>', () => {

@@ -6,6 +6,7 @@ import { withPublishDeadline } from '../publish-deadline.js';
 import { toBatchMessages } from './batch-messages.js';
 import { messageBytes, messageLaneKey, toKafkaMessages } from './kafka-messages.js';
 import { createKeyPartitioner } from './key-partitioner.js';
+import { sendWhole } from './send-whole.js';
 import { createSendLanes } from './send-lanes.js';
 
 export interface KafkaLogOptions {
@@ -67,6 +68,8 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
     idempotent: false,
     allowAutoTopicCreation: true,
     createPartitioner: partitions.createPartitioner,
+    // A failed send is retried whole by sendWhole: kafkajs's own retry can drop a partition whose leader moved.
+    retry: { retries: 0 },
   });
   const toMessages =
     options.recordFormat === 'batch'
@@ -77,9 +80,10 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
   const connectAdmin = lazyConnect(admin);
 
   const coalescer = createSendLanes<Message>({
-    send: async (messages) => {
-      await (await connectProducer()).send({ topic, acks: -1, timeout: publishTimeoutMs, messages });
-    },
+    send: (messages) =>
+      sendWhole(async () => {
+        await (await connectProducer()).send({ topic, acks: -1, timeout: publishTimeoutMs, messages });
+      }, { budgetMs: publishTimeoutMs }),
     sizeOf: messageBytes,
     lingerMs: options.lingerMs,
     maxRecords: options.maxBatchRecords,

@@ -14,10 +14,11 @@ export function jsonString(value: string): string {
   return plainText.test(value) ? `"${value}"` : JSON.stringify(value);
 }
 
-/** A record of strings as a JSON object, in its own key order, leaving out `skip`ped keys. */
+/** A record of strings (a plain object) as a JSON object, in its own key order, leaving out `skip`ped keys. */
 export function jsonStringRecord(record: Readonly<Record<string, string>>, skip?: ReadonlySet<string>): string {
   let out = '';
-  for (const key of Object.keys(record)) {
+  // for-in rather than Object.keys: no array per row; a plain object has no inherited enumerable keys.
+  for (const key in record) {
     if (skip?.has(key)) continue;
     out += `${out === '' ? '{' : ','}${jsonString(key)}:${jsonString(record[key]!)}`;
   }

@@ -8,12 +8,12 @@ import type { MeterQuery } from '../core/meters/query/meter-query.js';
 import { createZoneOffsetCache } from '../core/meters/query/zone-offsets.js';
 import { createRedisMeterStore } from '../core/meters/redis/redis-meter-store.js';
 import { createRedisMeterWriter } from '../core/meters/redis/redis-meter-writer.js';
-import { v1QueryResult } from '../services/api/query/v1-query-response.js';
+import { v1QueryJson } from '../services/api/query/v1-query-response.js';
 import { startRedis } from '../tests/support/redis-server.js';
 
 /**
  * `node --import tsx bench/query-micro.ts [seconds]`: the read path alone
- * (store, planner, v1 rendering, JSON) in this process against its own
+ * (store, planner, v1 JSON text) in this process against its own
  * redis-server, for one customer with 30 days of hourly events and 8 days
  * of events every 10 minutes. Prints CPU per query (steadier than latency
  * on a shared machine) and wall p50/p99.
@@ -65,7 +65,7 @@ const queries: Array<[string, MeterQuery]> = [
   ['7 days by day, Kolkata, UNIQUE_COUNT', { ...base, meter: meters.unique, fromMs: kolkataTo - 7 * DAY, toMs: kolkataTo, windowSize: 'DAY', zone: zones('Asia/Kolkata')! }],
 ];
 for (const [name, query] of queries.filter(([name]) => !process.argv[3] || name.includes(process.argv[3]))) {
-  const run = async () => JSON.stringify(v1QueryResult(await service.query(query)));
+  const run = async () => v1QueryJson(await service.query(query));
   const rows = (JSON.parse(await run()) as { data: unknown[] }).data.length;
   for (let i = 0; i < 20; i++) await run();
   const latencies: number[] = [];

@@ -60,3 +60,12 @@ test('materialize: defaults, and bad values reported', () => {
     (error: unknown) => error instanceof ConfigError && error.problems.length === 3,
   );
 });
+
+test('KAFKA_RECORD_FORMAT: one record per event by default, batch records on request, nothing else', () => {
+  assert.equal(loadConfig({ KAFKA_BROKERS: 'a:9092' }).kafka?.recordFormat, 'event');
+  assert.equal(loadConfig({ KAFKA_BROKERS: 'a:9092', KAFKA_RECORD_FORMAT: 'batch' }).kafka?.recordFormat, 'batch');
+  assert.throws(
+    () => loadConfig({ KAFKA_BROKERS: 'a:9092', KAFKA_RECORD_FORMAT: 'packed' }),
+    (error: unknown) => error instanceof ConfigError && /KAFKA_RECORD_FORMAT: expected one of event, batch/.test(error.message),
+  );
+});

@@ -33,6 +33,13 @@ export interface Config {
         batchMaxRecords: number;
         /** Records the worker fetches ahead of its writes before fetching waits. */
         fetchAheadRecords: number;
+        /**
+         * KAFKA_RECORD_FORMAT: what ingest writes. `event`: one record per
+         * event (the topic format other consumers may read); `batch`: the
+         * events of one publish bound for one partition share a record (a
+         * CloudEvents JSON batch). The worker reads both either way.
+         */
+        recordFormat: KafkaRecordFormat;
       }
     | undefined;
   stream: {
@@ -103,6 +110,9 @@ export interface Config {
   };
 }
 
+export const kafkaRecordFormats = ['event', 'batch'] as const;
+export type KafkaRecordFormat = (typeof kafkaRecordFormats)[number];
+
 const DAY_MS = 24 * 3600 * 1000;
 
 type Env = Record<string, string | undefined>;
@@ -141,6 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
             commitIntervalMs: read.int('KAFKA_COMMIT_INTERVAL_MS', 1_000, 0, 60_000),
             batchMaxRecords: read.int('KAFKA_BATCH_MAX_RECORDS', 1_000, 1, 100_000),
             fetchAheadRecords: read.int('KAFKA_FETCH_AHEAD_RECORDS', 5_000, 1, 1_000_000),
+            recordFormat: read.oneOf('KAFKA_RECORD_FORMAT', 'event', kafkaRecordFormats),
           }
         : undefined,
     stream: {

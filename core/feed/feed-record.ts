@@ -9,6 +9,12 @@ export interface FeedRecord {
   validationErrors: string[];
   ingestedAt: string;
   storedAt: string;
+  /**
+   * `event` as JSON when the writer has that text already (the log's), so a
+   * store can use it instead of stringifying the event again. Never returned
+   * by `list`.
+   */
+  eventJson?: string;
 }
 
 /** Times are ISO-8601; lower bounds are inclusive, upper bounds exclusive (`[from, to)`). */

@@ -27,6 +27,7 @@ export function createEventLog({ config, redis, logger }: EventLogDeps): EventLo
       maxBatchRecords: log.maxBatchRecords,
       maxBatchBytes: log.maxBatchBytes,
       sendLanes: log.sendLanes,
+      recordFormat: config.kafka.recordFormat,
     });
   }
   return createRedisStreamLog({

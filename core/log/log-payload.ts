@@ -32,9 +32,14 @@ export function decodeRecord(payload: Partial<LogPayload>): LogRecord {
   if (namespace === undefined || ingestedAt === undefined || event === undefined) {
     throw new Error('log entry lacks namespace, ingested_at or event');
   }
-  const parsed: unknown = JSON.parse(event);
+  return toLogRecord(namespace, ingestedAt, JSON.parse(event), event);
+}
+
+/** A parsed event with its namespace and ingest time (and its text, when it was parsed alone); throws when it is not a JSON object. */
+export function toLogRecord(namespace: string, ingestedAt: string, parsed: unknown, json?: string): LogRecord {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error('log entry event is not a JSON object');
   }
-  return { namespace, ingestedAt, event: parsed as CloudEvent };
+  // The text rides along: whoever stores the event again (the events feed) need not stringify it anew.
+  return json === undefined ? { namespace, ingestedAt, event: parsed as CloudEvent } : { namespace, ingestedAt, event: parsed as CloudEvent, json };
 }

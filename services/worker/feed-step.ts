@@ -18,6 +18,7 @@ export function createFeedStep({ feed, now = () => new Date() }: { feed: FeedSto
         validationErrors,
         ingestedAt: record.ingestedAt,
         storedAt,
+        eventJson: record.json,
       });
     }
     if (records.length > 0) await feed.append(records);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { decodeKafkaMessage } from '../../core/log/kafka/kafka-record-decoder.js';
 import { eventually } from './eventually.js';
 
 /** Where an event id sits in the topic. */
@@ -36,6 +37,7 @@ export function createKafkaTopicAudit(brokers: readonly string[], topic: string)
       // No restart after a crash: a restart pending after disconnect would outlive the read.
       const consumer = kafka.consumer({ groupId: `audit-${randomUUID()}`, maxWaitTimeInMs: 20, retry: { retries: 5, restartOnFailure: async () => false } });
       const entries: TopicEntry[] = [];
+      const undecodable: string[] = [];
       const readUpTo = new Map<number, bigint>();
       await consumer.connect();
       try {
@@ -43,8 +45,10 @@ export function createKafkaTopicAudit(brokers: readonly string[], topic: string)
         await consumer.run({
           eachBatch: async ({ batch }) => {
             for (const message of batch.messages) {
-              const event = JSON.parse(message.value?.toString() ?? '{}') as { id?: string; subject?: string };
-              entries.push({ id: String(event.id), subject: String(event.subject), position: `${batch.partition}:${message.offset}` });
+              // Either record format: a batch record holds several events, each an entry of its own.
+              for (const { record, position } of decodeKafkaMessage(message, batch.partition, (error, at) => undecodable.push(`${at}: ${String(error)}`))) {
+                entries.push({ id: String(record.event.id), subject: String(record.event.subject), position });
+              }
               readUpTo.set(batch.partition, BigInt(message.offset) + 1n);
             }
           },
@@ -57,6 +61,7 @@ export function createKafkaTopicAudit(brokers: readonly string[], topic: string)
       } finally {
         await consumer.disconnect();
       }
+      assert.deepEqual(undecodable, [], 'every record in the topic decodes');
       return entries;
     },
 

@@ -43,7 +43,7 @@ export function createRedisFeedStore({ redis, prefix, maxRecords, maxScan = 20_0
     async append(records) {
       for (let from = 0; from < records.length; from += CHUNK) {
         const args = [String(maxRecords)];
-        for (const record of records.slice(from, from + CHUNK)) args.push(JSON.stringify(record), record.validationErrors.length > 0 ? '1' : '0');
+        for (const record of records.slice(from, from + CHUNK)) args.push(encodeFeedRecord(record), record.validationErrors.length > 0 ? '1' : '0');
         await append(args);
       }
     },
@@ -72,6 +72,15 @@ export function createRedisFeedStore({ redis, prefix, maxRecords, maxScan = 20_0
       return { records, ...(lastId ? { next: encodeCursor(lastId) } : {}) };
     },
   };
+}
+
+/** A record as stored: JSON of its fields, the event's own text when the writer had it. */
+export function encodeFeedRecord(record: FeedRecord): string {
+  const { eventJson } = record;
+  if (eventJson === undefined) return JSON.stringify(record);
+  const customer = record.customerId === undefined ? '' : `,"customerId":${JSON.stringify(record.customerId)}`;
+  const rest = `"validationErrors":${JSON.stringify(record.validationErrors)},"ingestedAt":${JSON.stringify(record.ingestedAt)},"storedAt":${JSON.stringify(record.storedAt)}`;
+  return `{"event":${eventJson}${customer},${rest}}`;
 }
 
 function recordMatcher(filter: FeedFilter): (record: FeedRecord) => boolean {

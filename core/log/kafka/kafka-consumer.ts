@@ -1,10 +1,10 @@
-import type { Consumer, ConsumerRunConfig, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, ConsumerRunConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { ConsumedRecord, LogConsumer } from '../event-log.js';
-import { decodeRecord } from '../log-payload.js';
 import { createBatchPipeline, type BatchPipeline } from './batch-pipeline.js';
 import { createCrashRecovery } from './crash-recovery.js';
 import { createGroupLag } from './kafka-group-lag.js';
+import { decodeKafkaMessage, type SkipEntry } from './kafka-record-decoder.js';
 import { createPartitionOffsets } from './partition-offsets.js';
 
 export interface KafkaConsumerOptions {
@@ -24,21 +24,6 @@ export interface KafkaConsumerOptions {
   /** Delays of the restart after a crash kafkajs does not restart from (tests shorten them). */
   recoveryDelayMs?: { min: number; max: number };
   logger: Logger;
-}
-
-function header(headers: IHeaders | undefined, name: string): string | undefined {
-  const value = headers?.[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined ? undefined : first.toString();
-}
-
-function decode(message: KafkaMessage, partition: number): ConsumedRecord {
-  const record = decodeRecord({
-    namespace: header(message.headers, 'namespace'),
-    ingestedAt: header(message.headers, 'ingested_at'),
-    event: message.value?.toString(),
-  });
-  return { record, position: `${partition}:${message.offset}` };
 }
 
 /**
@@ -71,6 +56,8 @@ export function createKafkaConsumer(options: KafkaConsumerOptions): LogConsumer 
   const offsets = createPartitionOffsets();
   let pipeline: BatchPipeline | undefined;
   let timer: NodeJS.Timeout | undefined;
+  // Not written by Tally: nothing to count, and redelivering it would block the partition.
+  const skipEntry: SkipEntry = (error, position) => logger.error({ err: error, topic, position }, 'skipping undecodable log entry');
 
   let committing: Promise<void> | undefined;
   const commit = (due: Map<number, bigint>) =>
@@ -93,12 +80,7 @@ export function createKafkaConsumer(options: KafkaConsumerOptions): LogConsumer 
   const eachBatch = async ({ batch, resolveOffset, heartbeat, isStale }: EachBatchPayload) => {
     const records: ConsumedRecord[] = [];
     for (const message of batch.messages) {
-      try {
-        records.push(decode(message, batch.partition));
-      } catch (error) {
-        // Not written by Tally: nothing to count, and redelivering it would block the partition.
-        logger.error({ err: error, topic, partition: batch.partition, offset: message.offset }, 'skipping undecodable log entry');
-      }
+      for (const record of decodeKafkaMessage(message, batch.partition, skipEntry)) records.push(record);
     }
     // The handler is behind: hold kafkajs's fetching back (heartbeating, so the group keeps this member).
     while (pipeline && !pipeline.hasRoom()) {

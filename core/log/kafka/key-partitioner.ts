@@ -6,14 +6,15 @@ import { type ICustomPartitioner, Partitioners } from 'kafkajs';
  * arithmetic. kafkajs computes the same hash with 64-bit Long objects and
  * filters the partition list for every message, which showed up as a few
  * percent of batch ingest. A subject lands on the same partition as before
- * (and as with Java producers). Messages without a key, or with an explicit
- * partition, go to kafkajs's own partitioner.
+ * (and as with Java producers). An explicit partition (a batch record's) is
+ * kept; messages without a key go to kafkajs's own partitioner.
  */
 export const createKeyPartitioner: ICustomPartitioner = () => {
   const fallback = Partitioners.DefaultPartitioner();
   return (args) => {
     const { key, partition } = args.message;
-    if (key === null || key === undefined || (partition !== null && partition !== undefined)) return fallback(args);
+    if (partition !== null && partition !== undefined) return partition;
+    if (key === null || key === undefined) return fallback(args);
     const bytes = typeof key === 'string' ? Buffer.from(key) : key;
     return (murmur2(bytes) & 0x7fffffff) % args.partitionMetadata.length;
   };

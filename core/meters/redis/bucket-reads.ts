@@ -50,38 +50,62 @@ export interface GroupHashes {
   hashes: readonly BucketHash[];
 }
 
+/** Rows (windows x projections) up to this many are found through a dense table, beyond it through a Map. */
+const DENSE_ROWS = 1 << 16;
+
 /**
  * Folds every group's reads into rows (a window and a projection), groups
  * in order, then windows: each read's buckets into a state of its own, then
  * that into the row, so sums add up in the same order whatever the hashes
- * hold. Rows with no bucket are left out; rows come ordered by window.
+ * hold. Rows with no bucket are left out; rows come ordered by window, then
+ * by projection.
  */
 export function mergeReads(aggregation: Aggregation, plan: BucketReadPlan, groups: readonly GroupHashes[]): MeterAggregateRow[] {
-  const projections = new Map<string, number>();
-  const rows = new Map<number, { window: number; dimensions: Record<string, string>; state: BucketState }>();
-  let scratch = emptyState();
-  for (const { rowDimensions, hashes } of groups) {
+  const projectionOf = new Map<string, number>();
+  const projections = groups.map(({ rowDimensions }) => {
     const json = JSON.stringify(rowDimensions);
-    let projection = projections.get(json);
-    if (projection === undefined) projections.set(json, (projection = projections.size));
+    let projection = projectionOf.get(json);
+    if (projection === undefined) projectionOf.set(json, (projection = projectionOf.size));
+    return projection;
+  });
+  let windows = 0;
+  for (const window of plan.window) if (window >= windows) windows = window + 1;
+  const width = projectionOf.size;
+  // Row number + 1 per row key (window x width + projection), 0 for none yet.
+  const dense = windows * width <= DENSE_ROWS ? new Int32Array(windows * width) : undefined;
+  const sparse = dense ? undefined : new Map<number, number>();
+  const rowKeys: number[] = [];
+  const rowDimensions: Record<string, string>[] = [];
+  const states: BucketState[] = [];
+  let scratch = emptyState();
+  groups.forEach(({ rowDimensions: dimensions, hashes }, g) => {
+    const projection = projections[g]!;
     for (let read = 0; read < plan.hash.length; read++) {
       const hash = hashes[plan.hash[read]!]!;
       if (!foldSlots(aggregation, scratch, hash, plan.first[read]!, Math.min(plan.end[read]!, hash.main.length))) continue;
-      const window = plan.window[read]!;
-      const rowKey = window * (groups.length + 1) + projection;
-      const row = rows.get(rowKey);
-      if (row) {
-        mergeState(aggregation, row.state, scratch);
+      const rowKey = plan.window[read]! * width + projection;
+      const row = (dense ? dense[rowKey]! : (sparse!.get(rowKey) ?? 0)) - 1;
+      if (row >= 0) {
+        mergeState(aggregation, states[row]!, scratch);
         resetState(scratch);
-      } else {
-        rows.set(rowKey, { window, dimensions: rowDimensions, state: scratch });
-        scratch = emptyState();
+        continue;
       }
+      if (dense) dense[rowKey] = states.length + 1;
+      else sparse!.set(rowKey, states.length + 1);
+      rowKeys.push(rowKey);
+      rowDimensions.push(dimensions);
+      states.push(scratch);
+      scratch = emptyState();
     }
-  }
-  return [...rows.values()]
-    .sort((a, b) => a.window - b.window)
-    .map(({ window, dimensions, state }) => ({ window, dimensions, value: stateValue(aggregation, state) }));
+  });
+  const order = rowKeys.map((_, row) => row);
+  if (!isAscending(rowKeys)) order.sort((a, b) => rowKeys[a]! - rowKeys[b]!);
+  return order.map((row) => ({ window: Math.floor(rowKeys[row]! / width), dimensions: rowDimensions[row]!, value: stateValue(aggregation, states[row]!) }));
+}
+
+function isAscending(values: readonly number[]): boolean {
+  for (let i = 1; i < values.length; i++) if (values[i]! < values[i - 1]!) return false;
+  return true;
 }
 
 function resetState(state: BucketState): void {

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Granularity, MeterAggregateRequest, MeterQueryStore } from '../meter-query-store.js';
 import { parseBucketHash } from './bucket-hash.js';
 import { BUCKET_MS, bucketStart, customerBase, meterCustomersKey } from './bucket-layout.js';
-import { mergeReads, planBucketReads, type GroupHashes } from './bucket-reads.js';
+import { mergeReads, planBucketReads, type BucketReadPlan, type GroupHashes } from './bucket-reads.js';
 import { readMeterPipeline, type ReadMeterReply } from './read-meter-script.js';
 import { readUniqueCounts } from './unique-count-reader.js';
 
@@ -21,6 +21,15 @@ export interface RedisMeterStoreOptions {
  * same way, as unions of its sets (`unique-count-reader.ts`).
  */
 export function createRedisMeterStore({ redis, prefix, retentionMs }: RedisMeterStoreOptions): MeterQueryStore {
+  // The query service hands a kept plan's windows again for a repeated query: its reads are kept with them.
+  const readPlans = new WeakMap<MeterAggregateRequest['windows'], { granularity: Granularity; plan: BucketReadPlan }>();
+  const readPlanOf = (request: MeterAggregateRequest): BucketReadPlan => {
+    const kept = readPlans.get(request.windows);
+    if (kept?.granularity === request.granularity) return kept.plan;
+    const plan = planBucketReads(request);
+    readPlans.set(request.windows, { granularity: request.granularity, plan });
+    return plan;
+  };
   return {
     retentionStartMs(granularity, nowMs) {
       const oldest = nowMs - retentionMs[granularity];
@@ -38,7 +47,7 @@ export function createRedisMeterStore({ redis, prefix, retentionMs }: RedisMeter
       const groupFilters = Object.fromEntries(Object.entries(filters).filter(([key, values]) => key !== 'customer_id' && values.length > 0));
       const filtersJson = JSON.stringify(groupFilters);
       if (meter.aggregation === 'UNIQUE_COUNT') return readUniqueCounts({ redis, prefix, request, customerIds, groupFilters: filtersJson });
-      const plan = planBucketReads(request);
+      const plan = readPlanOf(request);
       const pipeline = readMeterPipeline(redis);
       for (const customerId of customerIds) {
         const base = customerBase(prefix, customerId);

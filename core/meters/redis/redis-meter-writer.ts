@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Aggregation } from '../meter.js';
 import type { Granularity } from '../meter-query-store.js';
 import type { MeterWriter, WriteItem } from '../meter-writer.js';
+import { createApplyPayload, hourIndex, indexIn, isIntegral, payloadJson, scriptValue, type ApplyPayload } from './apply-payload.js';
 import { defineApplyScript } from './apply-script.js';
 import { bucketStart, customerBase, dimensionsJson, groupId, LAYOUT, meterCustomersKey, timePart } from './bucket-layout.js';
 import { eventField } from './event-field.js';
@@ -22,27 +23,24 @@ export interface RedisMeterWriterOptions {
 }
 
 const OPS: Record<Aggregation, string> = { SUM: 'S', COUNT: 'C', AVG: 'A', MIN: 'm', MAX: 'M', LATEST: 'L', UNIQUE_COUNT: 'U' };
+/** SUM and AVG of an integer value add it with HINCRBY. */
+const INTEGRAL_OPS: Record<Aggregation, string> = { ...OPS, SUM: 'I', AVG: 'a' };
+const MINUTE_FIELDS = Array.from({ length: 60 }, (_, minute) => String(minute));
 const GRANULARITIES: Granularity[] = ['minute', 'hour', 'day'];
 
+/** What to remember of an event once it is known to be applied. */
 interface Applied {
   customerId: string;
-  dedupeKey: string;
+  hourStart: number;
   dedupeExpireAt: number;
   meterGroups: string[];
   keyTimes: string[];
 }
 
-
 interface Call {
-  bases: Map<string, number>;
-  groups: Map<string, number>;
-  args: Array<string | number>;
+  payload: ApplyPayload;
   customers: string[];
-  /** Per event: what to remember once it is known to be applied. */
   remember: Applied[];
-  /** Hour start -> its index in the call's hour table, and that table's values (six per hour). */
-  hours: Map<number, number>;
-  hourArgs: Array<string | number>;
   /** (meter, customer) pairs to add to the meters' customer sets with this call. */
   listings: Array<[string, string]>;
   /** The script's reply once sent. */
@@ -63,64 +61,45 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
   const redis = defineApplyScript(options.redis);
   const perCustomerCalls = options.callPerCustomer ?? (options.redis as { isCluster?: boolean }).isCluster === true;
   const caches = createWriterCaches();
-
-  const indexIn = (map: Map<string, number>, key: string) => {
-    let index = map.get(key);
-    if (index === undefined) {
-      index = map.size + 1;
-      map.set(key, index);
-    }
-    return index;
-  };
-
   const hourInfo = createHourInfo({ retentionMs, dedupeTtlMs });
 
-  const pushEvent = (call: Call, customerId: string, item: WriteItem, hours: Map<number, HourInfo>, nowMs: number, listed: (meterId: string) => void) => {
+  const pushEvent = (call: Call, customerId: string, item: WriteItem, hour: HourInfo, hourStart: number, timeMs: number, listings: Set<string>) => {
     const { namespace, event } = item.record;
-    const timeMs = Date.parse(event.time);
-    const hourStart = LAYOUT.minute.keyStart(timeMs);
-    let hour = hours.get(hourStart);
-    if (!hour) {
-      hour = hourInfo(hourStart, nowMs);
-      hours.set(hourStart, hour);
-    }
+    const { payload } = call;
     const { keyTimes, expiries } = hour;
-    let hourIndex = call.hours.get(hourStart);
-    if (hourIndex === undefined) {
-      hourIndex = call.hours.size + 1;
-      call.hours.set(hourStart, hourIndex);
-      call.hourArgs.push(hour.hourPart, keyTimes[0] ?? '', keyTimes[1] ?? '', keyTimes[2] ?? '', hour.fields[1] ?? '', hour.fields[2] ?? '');
-    }
-    const dedupeKey = `${customerId}|${hourStart}`;
-    const remember: Applied = { customerId, dedupeKey, dedupeExpireAt: hour.dedupeExpireAt, meterGroups: [], keyTimes };
-    const dedupeExpireAt = caches.dedupeExpiry(dedupeKey, hour.dedupeExpireAt);
-    const args = call.args;
+    const remember: Applied = { customerId, hourStart, dedupeExpireAt: hour.dedupeExpireAt, meterGroups: [], keyTimes };
+    const dedupeExpireAt = caches.dedupeExpiry(customerId, hourStart, hour.dedupeExpireAt);
+    const values = payload.values;
     const count = item.contributions.length;
-    args.push(
-      indexIn(call.bases, customerBase(prefix, customerId)),
-      hourIndex,
+    values.push(
+      indexIn(payload.bases, customerBase(prefix, customerId)),
+      hourIndex(payload, hourStart, hour),
       eventField(namespace, event.source, event.id),
-      timeMs,
-      keyTimes[0] ? Math.floor((timeMs - hourStart) / 60_000) : '',
+      String(timeMs),
+      keyTimes[0] ? MINUTE_FIELDS[Math.floor((timeMs - hourStart) / 60_000)] ?? '' : '',
     );
-    if (dedupeExpireAt === '') args.push(count);
-    else args.push(-count - 1, dedupeExpireAt);
+    if (dedupeExpireAt === 0) values.push(count);
+    else values.push(-count - 1, String(dedupeExpireAt));
     for (const { meter, dimensions, value } of item.contributions) {
-      const meterGroup = `${meter.id}:${caches.groupId(meter, dimensions, () => groupId(dimensions))}`;
-      const op = OPS[meter.aggregation];
+      const meterGroup = caches.meterGroup(meter, dimensions, groupId);
+      const op = isIntegral(value) ? INTEGRAL_OPS[meter.aggregation] : OPS[meter.aggregation];
       const known = caches.group(customerId, meterGroup);
-      let expiring = '';
+      let expiring: string[] | 0 = 0;
       if (op === 'U' || !known || known.expired[0] !== keyTimes[0] || known.expired[1] !== keyTimes[1] || known.expired[2] !== keyTimes[2]) {
         // UNIQUE_COUNT keys get their expiry when the script creates them: always send it.
-        expiring = keyTimes.map((keyTime, g) => (keyTime !== '' && (op === 'U' || known?.expired[g] !== keyTime) ? expiries[g] : '')).join(',');
+        expiring = keyTimes.map((keyTime, g) => (keyTime !== '' && (op === 'U' || known?.expired[g] !== keyTime) ? String(expiries[g] ?? '') : ''));
       }
-      const groupIndex = indexIn(call.groups, meterGroup);
-      if (known && expiring === '') args.push(op, String(value), groupIndex);
-      else args.push(`${op}+`, String(value), groupIndex, known ? '' : dimensionsJson(dimensions), expiring);
-      if (op === 'U') for (const granularity of GRANULARITIES) args.push(timePart(bucketStart(granularity, timeMs)));
-      if (!known) listed(meter.id);
+      const group = indexIn(payload.groups, meterGroup);
+      if (known && expiring === 0) values.push(op, scriptValue(value), group);
+      else values.push(`${op}+`, scriptValue(value), group, known ? '' : dimensionsJson(dimensions), expiring);
+      if (op === 'U') for (const granularity of GRANULARITIES) values.push(timePart(bucketStart(granularity, timeMs)));
+      if (!known && !listings.has(`${meter.id}:${customerId}`)) {
+        listings.add(`${meter.id}:${customerId}`);
+        call.listings.push([meter.id, customerId]);
+      }
       remember.meterGroups.push(meterGroup);
     }
+    payload.eventCount++;
     call.customers.push(customerId);
     call.remember.push(remember);
   };
@@ -130,16 +109,16 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
     const pipeline = redis.pipeline();
     // Before the script: a listed customer without data is harmless, the reverse is not.
     for (const [meterId, customerId] of call.listings) pipeline.sadd(meterCustomersKey(prefix, meterId), customerId);
-    const { bases, groups, hours, hourArgs, args, customers } = call;
-    (pipeline as unknown as typeof redis).tallyApplyEvents(
-      bases.size, ...bases.keys(), uniqueCountExactLimit, customers.length, groups.size, hours.size, ...groups.keys(), ...hourArgs, ...args,
-    );
+    const { payload } = call;
+    (pipeline as unknown as typeof redis).tallyApplyEvents(payload.bases.size, ...payload.bases.keys(), payloadJson(payload, uniqueCountExactLimit));
     call.reply = pipeline.exec().then((replies) => {
       const failed = replies?.find(([error]) => error);
       if (failed) throw failed[0];
       return String(replies?.[replies.length - 1]?.[1] ?? '');
     });
   };
+
+  const newCall = (): Call => ({ payload: createApplyPayload(), customers: [], remember: [], listings: [] });
 
   return {
     async write(byCustomer) {
@@ -154,18 +133,20 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
           send(call);
           call = undefined;
         }
-        const listed = (meterId: string) => {
-          if (listings.has(`${meterId}:${customerId}`)) return;
-          listings.add(`${meterId}:${customerId}`);
-          call?.listings.push([meterId, customerId]);
-        };
         for (const item of items) {
-          if (!call || call.customers.length >= chunkEvents) {
+          if (!call || call.payload.eventCount >= chunkEvents) {
             if (call) send(call);
-            call = { bases: new Map(), groups: new Map(), hours: new Map(), hourArgs: [], args: [], customers: [], remember: [], listings: [] };
+            call = newCall();
             calls.push(call);
           }
-          pushEvent(call, customerId, item, hours, nowMs, listed);
+          const timeMs = item.contributions[0]?.timeMs ?? Date.parse(item.record.event.time);
+          const hourStart = LAYOUT.minute.keyStart(timeMs);
+          let hour = hours.get(hourStart);
+          if (!hour) {
+            hour = hourInfo(hourStart, nowMs);
+            hours.set(hourStart, hour);
+          }
+          pushEvent(call, customerId, item, hour, hourStart, timeMs, listings);
         }
       }
       if (call) send(call);
@@ -183,12 +164,12 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
           const applied = reply[e] === '1';
           const notes = remember[e];
           if (applied && notes) {
-            caches.rememberDedupeExpiry(notes.dedupeKey, notes.dedupeExpireAt);
+            caches.rememberDedupeExpiry(notes.customerId, notes.hourStart, notes.dedupeExpireAt);
             for (const meterGroup of notes.meterGroups) caches.rememberGroup(notes.customerId, meterGroup, notes.keyTimes);
           }
-          const list = result.get(customerId) ?? [];
+          let list = result.get(customerId);
+          if (!list) result.set(customerId, (list = []));
           list.push(applied);
-          result.set(customerId, list);
         });
       });
       return result;

@@ -17,14 +17,14 @@ export interface GroupState {
  */
 export function createWriterCaches({ maxEntries = 200_000, maxAgeMs = 5 * 60_000 } = {}) {
   let groups = new Map<string, Map<string, GroupState>>();
-  let dedupeExpiries = new Map<string, number>();
-  let groupIds = new WeakMap<object, Map<string, string>>();
+  let dedupeExpiries = new Map<string, Map<number, number>>();
+  let meterGroups = new WeakMap<object, Map<string, string>>();
   let bornAt = Number.NEGATIVE_INFINITY;
 
   const clear = () => {
     groups = new Map();
     dedupeExpiries = new Map();
-    groupIds = new WeakMap();
+    meterGroups = new WeakMap();
   };
   const bounded = <K, V>(map: Map<K, V>) => {
     if (map.size >= maxEntries) map.clear();
@@ -53,34 +53,44 @@ export function createWriterCaches({ maxEntries = 200_000, maxAgeMs = 5 * 60_000
       }
       for (let g = 0; g < 3; g++) if (keyTimes[g]) state.expired[g] = keyTimes[g] as string;
     },
-    /** expireAt unless what was written for this key is at most a minute shorter, else "". */
-    dedupeExpiry(key: string, expireAt: number): number | '' {
-      const written = dedupeExpiries.get(key);
-      return written !== undefined && expireAt <= written + 60_000 ? '' : expireAt;
+    /** expireAt unless what was written for the customer's hour is at most a minute shorter, else 0. */
+    dedupeExpiry(customerId: string, hourStart: number, expireAt: number): number {
+      const written = dedupeExpiries.get(customerId)?.get(hourStart);
+      return written !== undefined && expireAt <= written + 60_000 ? 0 : expireAt;
     },
-    rememberDedupeExpiry(key: string, expireAt: number) {
-      bounded(dedupeExpiries).set(key, Math.max(expireAt, dedupeExpiries.get(key) ?? 0));
+    rememberDedupeExpiry(customerId: string, hourStart: number, expireAt: number) {
+      let ofCustomer = dedupeExpiries.get(customerId);
+      if (!ofCustomer) {
+        ofCustomer = new Map();
+        bounded(dedupeExpiries).set(customerId, ofCustomer);
+      }
+      bounded(ofCustomer).set(hourStart, Math.max(expireAt, ofCustomer.get(hourStart) ?? 0));
     },
     /**
-     * The group id of a meter's dimensions, computed once per distinct values.
-     * Keyed by the meter object: a changed definition (groupBy keys) is a new
-     * object, so the values alone identify the group.
+     * `<meterId>:<gid>` of a meter's dimensions, the gid computed once per
+     * distinct values. Keyed by the meter object: a changed definition
+     * (groupBy keys) is a new object, so the values alone identify the group.
      */
-    groupId(meter: object, dimensions: Record<string, string>, compute: () => string): string {
-      // Length-prefixed, so no value can run into the next one.
+    meterGroup(meter: { id: string }, dimensions: Record<string, string>, groupId: (dimensions: Record<string, string>) => string): string {
+      // One value (no groupBy) is its own key; several are length-prefixed, so none can run into the next.
+      // A meter object always has the same number of dimensions, so the two forms never meet in one map.
       let values = '';
+      let first = '';
+      let count = 0;
       for (const name in dimensions) {
         const value = dimensions[name] ?? '';
-        values += `${value.length}:${value}`;
+        if (count++ === 0) first = value;
+        else values += `${count === 2 ? `${first.length}:${first}` : ''}${value.length}:${value}`;
       }
-      let ofMeter = groupIds.get(meter);
+      if (count === 1) values = first;
+      let ofMeter = meterGroups.get(meter);
       if (!ofMeter) {
         ofMeter = new Map();
-        groupIds.set(meter, ofMeter);
+        meterGroups.set(meter, ofMeter);
       }
       let id = ofMeter.get(values);
       if (id === undefined) {
-        id = compute();
+        id = `${meter.id}:${groupId(dimensions)}`;
         bounded(ofMeter).set(values, id);
       }
       return id;

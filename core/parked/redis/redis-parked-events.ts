@@ -82,7 +82,8 @@ export function createRedisParkedEvents({ redis, prefix, maxPerSubject, retentio
       const bySubject = new Map<string, string[]>();
       for (const record of records) {
         const entries = bySubject.get(record.event.subject) ?? [];
-        entries.push(JSON.stringify(record));
+        const { json: _text, ...stored } = record; // the event is in the record already
+        entries.push(JSON.stringify(stored));
         bySubject.set(record.event.subject, entries);
       }
       const pipeline = redis.pipeline();

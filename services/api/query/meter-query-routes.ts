@@ -9,9 +9,9 @@ import type { MeterRegistry } from '../../../core/meters/meter-registry.js';
 import type { MeterQuery, MeterQueryService } from '../../../core/meters/query/meter-query.js';
 import type { ZoneOffsetSource } from '../../../core/meters/query/zone-offsets.js';
 import { parseV1Query, v1QueryFromQueryString } from './v1-query-input.js';
-import { csvFilename, v1QueryCsv, v1QueryResult } from './v1-query-response.js';
+import { csvFilename, v1QueryCsv, v1QueryJson } from './v1-query-response.js';
 import { parseV3Query } from './v3-query-input.js';
-import { v3QueryCsv, v3QueryResult } from './v3-query-response.js';
+import { v3QueryCsv, v3QueryJson } from './v3-query-response.js';
 
 export interface MeterQueryRoutesDeps {
   meters: MeterRegistry;
@@ -39,7 +39,7 @@ export function createMeterQueryRoutes({ meters, customers, queries, zones, requ
       ctx.attachment(csvFilename(meter));
       ctx.body = v1QueryCsv(answer, query.groupBy);
     } else {
-      ctx.body = v1QueryResult(answer);
+      sendJson(ctx, v1QueryJson(answer));
     }
   };
 
@@ -67,12 +67,18 @@ export function createMeterQueryRoutes({ meters, customers, queries, zones, requ
         ctx.attachment(csvFilename(meter));
         ctx.body = v3QueryCsv(answer, query.groupBy, found);
       } else {
-        ctx.body = v3QueryResult(answer);
+        sendJson(ctx, v3QueryJson(answer));
       }
     });
   }
 
   return router;
+}
+
+/** An answer already rendered as JSON text (Koa would type a string body as text/plain). */
+function sendJson(ctx: Context, json: string): void {
+  ctx.type = 'json';
+  ctx.body = json;
 }
 
 async function meterOrNotFound(meters: MeterRegistry, idOrSlug: string | undefined): Promise<Meter> {

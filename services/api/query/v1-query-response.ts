@@ -1,25 +1,30 @@
 import type { Meter } from '../../../core/meters/meter.js';
 import type { MeterQueryAnswer } from '../../../core/meters/query/meter-query.js';
 import { createZoneTimeFormatter } from '../../../core/meters/query/format-zone-time.js';
+import { jsonNumber, jsonString, jsonStringRecord } from './json-text.js';
 
-/** OpenMeter v1's MeterQueryResult: `subject` is null unless grouped by it, `customerId` only when grouped by it. */
-export function v1QueryResult(answer: MeterQueryAnswer): Record<string, unknown> {
+const RESERVED = new Set(['subject', 'customer_id']);
+
+/**
+ * OpenMeter v1's MeterQueryResult as JSON text: `subject` is null unless
+ * grouped by it, `customerId` only when grouped by it; `groupBy` holds the
+ * other dimensions. Keys in OpenMeter's order.
+ */
+export function v1QueryJson(answer: MeterQueryAnswer): string {
   const time = createZoneTimeFormatter(answer.offsets);
-  const result: Record<string, unknown> = { from: time(answer.fromMs), to: time(answer.toMs) };
-  if (answer.windowSize) result.windowSize = answer.windowSize;
-  result.data = answer.rows.map((row) => {
-    const { subject, customer_id: customerId, ...groupBy } = row.dimensions;
-    const out: Record<string, unknown> = {
-      value: row.value,
-      windowStart: time(row.windowStartMs),
-      windowEnd: time(row.windowEndMs),
-      subject: subject ?? null,
-    };
-    if (customerId !== undefined) out.customerId = customerId;
-    out.groupBy = groupBy;
-    return out;
-  });
-  return result;
+  let out = `{"from":"${time(answer.fromMs)}","to":"${time(answer.toMs)}"`;
+  if (answer.windowSize) out += `,"windowSize":"${answer.windowSize}"`;
+  out += ',"data":[';
+  const { rows } = answer;
+  for (let i = 0; i < rows.length; i++) {
+    const { dimensions, value, windowStartMs, windowEndMs } = rows[i]!;
+    const { subject, customer_id: customerId } = dimensions;
+    out +=
+      `${i === 0 ? '' : ','}{"value":${jsonNumber(value)},"windowStart":"${time(windowStartMs)}","windowEnd":"${time(windowEndMs)}",` +
+      `"subject":${subject === undefined ? 'null' : jsonString(subject)},${customerId === undefined ? '' : `"customerId":${jsonString(customerId)},`}` +
+      `"groupBy":${jsonStringRecord(dimensions, RESERVED)}}`;
+  }
+  return `${out}]}`;
 }
 
 /**

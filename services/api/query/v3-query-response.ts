@@ -1,21 +1,21 @@
 import type { Customer } from '../../../core/customers/customer.js';
 import type { MeterQueryAnswer } from '../../../core/meters/query/meter-query.js';
 import { createZoneTimeFormatter } from '../../../core/meters/query/format-zone-time.js';
+import { jsonStringRecord } from './json-text.js';
 import { csvField } from './v1-query-response.js';
 
-/** The v3 MeterQueryResult: rows carry `from`, `to`, `dimensions` and the value as a decimal string. */
-export function v3QueryResult(answer: MeterQueryAnswer): Record<string, unknown> {
+/** The v3 MeterQueryResult as JSON text: rows carry `from`, `to`, `dimensions` and the value as a decimal string. */
+export function v3QueryJson(answer: MeterQueryAnswer): string {
   const time = createZoneTimeFormatter(answer.offsets);
-  return {
-    from: time(answer.fromMs),
-    to: time(answer.toMs),
-    data: answer.rows.map((row) => ({
-      value: decimalString(row.value),
-      from: time(row.windowStartMs),
-      to: time(row.windowEndMs),
-      dimensions: row.dimensions,
-    })),
-  };
+  let out = `{"from":"${time(answer.fromMs)}","to":"${time(answer.toMs)}","data":[`;
+  const { rows } = answer;
+  for (let i = 0; i < rows.length; i++) {
+    const { dimensions, value, windowStartMs, windowEndMs } = rows[i]!;
+    out +=
+      `${i === 0 ? '' : ','}{"value":"${decimalString(value)}","from":"${time(windowStartMs)}","to":"${time(windowEndMs)}",` +
+      `"dimensions":${jsonStringRecord(dimensions)}}`;
+  }
+  return `${out}]}`;
 }
 
 /**

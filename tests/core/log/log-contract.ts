@@ -65,8 +65,10 @@ export function runLogContract(name: string, setup: () => Promise<LogHarness>): 
     const consumer = h.createConsumer('c1');
     const seen = await collect(consumer);
     await eventually(() => assert.equal(seen.length, 2));
+    // A consumed record also carries its event's text (reused by the feed): it must be that event's JSON.
+    for (const { record } of seen) assert.deepEqual(JSON.parse(record.json ?? 'null'), record.event, 'the text is the event');
     assert.deepEqual(
-      seen.map((c) => c.record).sort((a, b) => a.event.id.localeCompare(b.event.id)),
+      seen.map(({ record: { json: _text, ...record } }) => record).sort((a, b) => a.event.id.localeCompare(b.event.id)),
       [...sent].sort((a, b) => a.event.id.localeCompare(b.event.id)),
     );
     const raw = await h.readRaw();

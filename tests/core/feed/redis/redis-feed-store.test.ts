@@ -56,3 +56,16 @@ test('capped: old records are trimmed; a forged cursor is a 400', async () => {
   assert.ok(length >= 100 && length < 300, `kept ${length}`);
   await assert.rejects(feed.list({ limit: 5, after: 'bm90LWFuLWlk' }), (e: unknown) => e instanceof TallyError && e.code === 'BAD_REQUEST');
 });
+
+test("a record given its event's JSON text stores that text and lists the same record as one stringified anew", async () => {
+  const feed = createRedisFeedStore({ redis, prefix: 'f4:', maxRecords: 1000 });
+  const records = [record(1), record(3)];
+  // As the log carries it: the client's own spacing and key order are kept as they are.
+  const texts = records.map(({ event }) => `{ "data": {}, ${JSON.stringify(event).slice(1, -1).replace(',"data":{}', '')} }`);
+  await feed.append(records.map((r, i) => ({ ...r, eventJson: texts[i] })));
+  const listed = (await feed.list({ limit: 10 })).records;
+  assert.deepEqual(listed, [record(3), record(1)], 'parsed back to the records, without the text');
+  const stored = (await redis.xrange('f4:{feed}:all', '-', '+')).map(([, fields]) => fields[1]);
+  assert.ok(stored[0]?.startsWith(`{"event":${texts[0]},`), 'the event text is stored as given');
+  assert.equal((await feed.list({ limit: 10, hasErrors: true })).records[0]?.event.id, 'evt-3', 'the errors index gets it too');
+});

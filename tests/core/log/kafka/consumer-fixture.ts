@@ -98,7 +98,7 @@ export function createAppliedStore() {
     apply(records: readonly ConsumedRecord[]) {
       for (const { record, position } of records) {
         applied.set(record.event.id, (applied.get(record.event.id) ?? 0) + 1);
-        const [partition, offset] = position.split(':').map(Number) as [number, number];
+        const [partition, offset] = position.split(/[:#]/).map(Number) as [number, number];
         handledUpTo.set(partition, Math.max(handledUpTo.get(partition) ?? 0, offset + 1));
       }
     },

@@ -36,3 +36,15 @@ test('offsets render as OpenMeter does: Z, whole and partial hours', () => {
   assert.equal(render('Asia/Kathmandu'), '2026-07-01T17:45:00+05:45');
   assert.equal(render('America/St_Johns'), '2026-07-01T09:30:00-02:30');
 });
+
+test('property: dates by arithmetic equal Date over years 0-9999 and beyond, leap days and century years included', () => {
+  const random = seededRandom(11);
+  const offsets = zones('UTC')!.over(0, 0);
+  const instants = [Date.parse('0000-01-01T00:00:00Z'), Date.parse('0000-02-29T00:00:00Z'), Date.parse('1900-02-28T00:00:00Z'), Date.parse('1900-03-01T00:00:00Z'), Date.parse('2000-02-29T23:59:00Z'), Date.parse('2100-03-01T00:00:00Z'), Date.parse('-000001-12-31T00:00:00Z'), Date.parse('9999-12-31T23:59:00Z'), Date.parse('+010000-01-01T00:00:00Z')];
+  const span = Date.parse('+010001-01-01T00:00:00Z') - Date.parse('-000001-01-01T00:00:00Z');
+  for (let i = 0; i < 20_000; i++) instants.push(Date.parse('-000001-01-01T00:00:00Z') + random.int(span / minute) * minute);
+  for (const ms of instants) {
+    // A fresh formatter each time: every instant takes the path that builds its date.
+    assert.equal(createZoneTimeFormatter(offsets)(ms), formatZoneTime(offsets, ms), new Date(ms).toISOString());
+  }
+});

@@ -1,25 +1,27 @@
 import type { Middleware } from 'koa';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { createLocalCounter, createLocalHistogram, type LocalCounter, type LocalHistogram } from './local-metrics.js';
 
 export interface HttpMetrics {
   /** Counts and times every request by matched route and status. */
   middleware: Middleware;
-  eventsAccepted: Counter<'api'>;
+  eventsAccepted: LocalCounter<'api'>;
   /** By reason (the error code, lowercase); one per event when the body was decoded, else one per request. */
-  eventsRejected: Counter<'api' | 'reason'>;
-  publishDuration: Histogram<'outcome'>;
+  eventsRejected: LocalCounter<'api' | 'reason'>;
+  /** Seconds. */
+  publishDuration: LocalHistogram<'outcome'>;
 }
 
 /** Registers the HTTP and ingest metrics on the composition root's Registry. */
 export function createHttpMetrics({ registry }: { registry: Registry }): HttpMetrics {
   const registers = [registry];
-  const requests = new Counter({
+  const requests = createLocalCounter({
     name: 'tally_http_requests_total',
     help: 'HTTP requests by route and status',
     labelNames: ['method', 'route', 'status'] as const,
     registers,
   });
-  const duration = new Histogram({
+  const duration = createLocalHistogram({
     name: 'tally_http_request_duration_seconds',
     help: 'HTTP request latency by route',
     labelNames: ['method', 'route'] as const,
@@ -28,29 +30,30 @@ export function createHttpMetrics({ registry }: { registry: Registry }): HttpMet
   });
   return {
     middleware: async (ctx, next) => {
-      const end = duration.startTimer();
+      const started = performance.now();
       try {
         await next();
       } finally {
         // The matched route pattern, never the raw path: ids would explode the label set.
         const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
-        end({ method: ctx.method, route });
-        requests.inc({ method: ctx.method, route, status: String(ctx.status) });
+        const { method } = ctx;
+        duration.observe({ method, route }, (performance.now() - started) / 1000);
+        requests.inc({ method, route, status: String(ctx.status) });
       }
     },
-    eventsAccepted: new Counter({
+    eventsAccepted: createLocalCounter({
       name: 'tally_events_accepted_total',
       help: 'Events acknowledged by the log',
       labelNames: ['api'] as const,
       registers,
     }),
-    eventsRejected: new Counter({
+    eventsRejected: createLocalCounter({
       name: 'tally_events_rejected_total',
       help: 'Events (or undecodable requests) rejected, by reason',
       labelNames: ['api', 'reason'] as const,
       registers,
     }),
-    publishDuration: new Histogram({
+    publishDuration: createLocalHistogram({
       name: 'tally_log_publish_duration_seconds',
       help: 'Time for the log to acknowledge one request worth of events',
       labelNames: ['outcome'] as const,

@@ -22,12 +22,25 @@ export async function readBody(req: IncomingMessage, limits: BodyLimits): Promis
   if (declared > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes);
   // A client that went away before we started reading emits no further events: listeners attached now would wait forever.
   if (req.destroyed || req.readableAborted) throw notReceived();
-  const bytes = await collect(req, decodedStream(req), limits);
+  const bytes = bufferedBody(req, limits.maxBodyBytes) ?? (await collect(req, decodedStream(req), limits));
   try {
     return utf8.decode(bytes);
   } catch {
     throw new TallyError('BAD_REQUEST', 'request body is not valid UTF-8');
   }
+}
+
+/**
+ * The body when the HTTP parser already has all of it: a small request
+ * arrives in the same read as its head, and the handler runs after the
+ * parser finished it. Taking it from the stream's buffer skips the
+ * listeners, the timer and the copy a streamed read costs. Only for
+ * identity encoding and a stream nobody has started reading.
+ */
+function bufferedBody(req: IncomingMessage, maxBodyBytes: number): Buffer | undefined {
+  if (!req.complete || req.readableFlowing || req.headers['content-encoding'] !== undefined) return undefined;
+  if (req.readableLength > maxBodyBytes) throw tooLarge(maxBodyBytes);
+  return (req.read() as Buffer | null) ?? Buffer.alloc(0);
 }
 
 function decodedStream(req: IncomingMessage): Readable {

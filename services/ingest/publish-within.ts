@@ -1,5 +1,5 @@
-import type { Histogram } from 'prom-client';
 import type { LogRecord } from '../../core/events/cloud-event.js';
+import type { LocalHistogram } from '../../core/http/local-metrics.js';
 import { TallyError } from '../../core/http/tally-error.js';
 import type { EventLog } from '../../core/log/event-log.js';
 
@@ -8,24 +8,33 @@ import type { EventLog } from '../../core/log/event-log.js';
  * this guard makes "503 within the publish bound, never a hang" hold for any
  * EventLog. Any publish failure is a log failure: retriable, 503.
  */
-export async function publishWithin(
+export function publishWithin(
   log: EventLog,
   records: readonly LogRecord[],
-  { timeoutMs, duration }: { timeoutMs: number; duration: Histogram<'outcome'> },
+  { timeoutMs, duration }: { timeoutMs: number; duration: LocalHistogram<'outcome'> },
 ): Promise<void> {
-  const end = duration.startTimer();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TallyError('UNAVAILABLE', `the event log did not acknowledge within ${timeoutMs} ms`)), timeoutMs);
+  const started = performance.now();
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => fail(new TallyError('UNAVAILABLE', `the event log did not acknowledge within ${timeoutMs} ms`)), timeoutMs);
+    let settled = false;
+    function fail(error: unknown) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      duration.observe({ outcome: 'failed' }, (performance.now() - started) / 1000);
+      reject(error instanceof TallyError && error.code === 'UNAVAILABLE' ? error : new TallyError('UNAVAILABLE', 'the event log is unavailable', { cause: error }));
+    }
+    const succeed = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      duration.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
+      resolve();
+    };
+    try {
+      log.publish(records).then(succeed, fail);
+    } catch (error) {
+      fail(error);
+    }
   });
-  try {
-    await Promise.race([log.publish(records), timeout]);
-    end({ outcome: 'ok' });
-  } catch (error) {
-    end({ outcome: 'failed' });
-    if (error instanceof TallyError && error.code === 'UNAVAILABLE') throw error;
-    throw new TallyError('UNAVAILABLE', 'the event log is unavailable', { cause: error });
-  } finally {
-    clearTimeout(timer);
-  }
 }

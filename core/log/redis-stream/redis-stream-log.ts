@@ -15,12 +15,13 @@ export interface RedisStreamLogOptions {
  * Waits for a (re)connecting client instead of letting ioredis queue the
  * commands offline: queued XADDs of a caller who already got 503 would
  * otherwise land whenever Redis comes back. Concurrent callers share one
- * `ready` listener.
+ * `ready` listener. Undefined when the client is usable now, so that the
+ * common case costs no promise.
  */
-function createReadyGate(redis: Redis): (timeoutMs: number) => Promise<void> {
+function createReadyGate(redis: Redis): (timeoutMs: number) => Promise<void> | undefined {
   let ready: Promise<void> | undefined;
   return (timeoutMs) => {
-    if (redis.status === 'ready' || redis.status === 'wait') return Promise.resolve();
+    if (redis.status === 'ready' || redis.status === 'wait') return undefined;
     if (redis.status === 'end') return Promise.reject(logUnavailable(new Error('redis connection closed')));
     ready ??= new Promise<void>((resolve) =>
       redis.once('ready', () => {
@@ -32,27 +33,29 @@ function createReadyGate(redis: Redis): (timeoutMs: number) => Promise<void> {
   };
 }
 
-/** The embedded log: one XADD per record (the XADDs of concurrent publishes share a pipeline), fields `ns`, `ingested_at`, `subject`, `event`. */
+/** The embedded log: one XADD per record (those of concurrent publishes share one script call), fields `ns`, `ingested_at`, `subject`, `event`. */
 export function createRedisStreamLog(options: RedisStreamLogOptions): EventLog {
   const { redis, streamKey, maxLen, publishTimeoutMs } = options;
-  const inFlight = new Set<Promise<unknown>>();
   const whenReady = createReadyGate(redis);
-  const trim = maxLen === undefined ? [] : ['MAXLEN', '~', String(maxLen)];
+  const batcher = createXaddBatcher({ redis, streamKey, maxLen });
+  // Publishes not yet settled, and who waits for the last of them (close): a count costs less per publish than a set of promises.
+  let inFlight = 0;
+  const waiters: Array<() => void> = [];
+  const settled = () => {
+    if (--inFlight === 0) for (const wake of waiters.splice(0)) wake();
+  };
 
-  const batcher = createXaddBatcher({ redis, streamKey, trim });
-
-  const append: EventLog['publish'] = async (records) => {
-    await whenReady(publishTimeoutMs);
-    await batcher.append(records);
+  const append: EventLog['publish'] = (records) => {
+    const gate = whenReady(publishTimeoutMs);
+    return gate ? gate.then(() => batcher.append(records)) : batcher.append(records);
   };
 
   return {
     publish(records) {
       if (records.length === 0) return Promise.resolve();
       const published = withPublishDeadline(append(records), publishTimeoutMs);
-      const tracked = published.catch(() => undefined);
-      inFlight.add(tracked);
-      void tracked.then(() => inFlight.delete(tracked));
+      inFlight++;
+      published.then(settled, settled);
       return published;
     },
     async isReachable() {
@@ -65,7 +68,7 @@ export function createRedisStreamLog(options: RedisStreamLogOptions): EventLog {
     },
     async close() {
       // The Redis client belongs to the composition root; only wait for our writes.
-      await Promise.all([...inFlight]);
+      if (inFlight > 0) await new Promise<void>((resolve) => waiters.push(resolve));
     },
   };
 }

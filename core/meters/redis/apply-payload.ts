@@ -2,11 +2,12 @@ import type { HourInfo } from './hour-info.js';
 
 /**
  * One apply script call being built (the layout is described in
- * `apply-script.ts`): the customer bases it names (its KEYS), the groups and
+ * `apply-script.ts`): the customers it names (their bases are its KEYS), the groups and
  * hours it refers to by number, and its events, later sent as one JSON text.
  */
 export interface ApplyPayload {
-  bases: Map<string, number>;
+  /** Customer id -> its index in KEYS. */
+  customers: Map<string, number>;
   groups: Map<string, number>;
   /** Hour start -> its index in `hourValues` (six values per hour). */
   hours: Map<number, number>;
@@ -17,7 +18,7 @@ export interface ApplyPayload {
 }
 
 export function createApplyPayload(): ApplyPayload {
-  return { bases: new Map(), groups: new Map(), hours: new Map(), hourValues: [], values: [], eventCount: 0 };
+  return { customers: new Map(), groups: new Map(), hours: new Map(), hourValues: [], values: [], eventCount: 0 };
 }
 
 /** `key`'s 1-based index in `map`, added when new. */

@@ -103,7 +103,8 @@ for e = 1, A[2] do
   -- Never shorten: a late event may have pushed this marker hash's expiry further out.
   if applied and dexp ~= '' and not done[dkey] then
     done[dkey] = true
-    if redis.call('PEXPIRETIME', dkey) < tonumber(dexp) then redis.call('PEXPIREAT', dkey, dexp) end
+    -- A new hash (no expiry yet) takes it in one call; an existing one only a later expiry (GT treats none as infinite).
+    if redis.call('PEXPIREAT', dkey, dexp, 'NX') == 0 then redis.call('PEXPIREAT', dkey, dexp, 'GT') end
   end
   for u = 1, n do
     local op, value, g = A[j], A[j + 1], A[j + 2]

@@ -26,6 +26,7 @@ const OPS: Record<Aggregation, string> = { SUM: 'S', COUNT: 'C', AVG: 'A', MIN: 
 /** SUM and AVG of an integer value add it with HINCRBY. */
 const INTEGRAL_OPS: Record<Aggregation, string> = { ...OPS, SUM: 'I', AVG: 'a' };
 const MINUTE_FIELDS = Array.from({ length: 60 }, (_, minute) => String(minute));
+const isLatest = ({ meter }: { meter: { aggregation: Aggregation } }) => meter.aggregation === 'LATEST';
 const GRANULARITIES: Granularity[] = ['minute', 'hour', 'day'];
 
 /** What to remember of an event once it is known to be applied. */
@@ -72,10 +73,11 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
     const values = payload.values;
     const count = item.contributions.length;
     values.push(
-      indexIn(payload.bases, customerBase(prefix, customerId)),
+      indexIn(payload.customers, customerId),
       hourIndex(payload, hourStart, hour),
       eventField(namespace, event.source, event.id),
-      String(timeMs),
+      // Only LATEST orders by time; a number costs the script less than a text it would not use.
+      item.contributions.some(isLatest) ? String(timeMs) : 0,
       keyTimes[0] ? MINUTE_FIELDS[Math.floor((timeMs - hourStart) / 60_000)] ?? '' : '',
     );
     if (dedupeExpireAt === 0) values.push(count);
@@ -110,7 +112,8 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
     // Before the script: a listed customer without data is harmless, the reverse is not.
     for (const [meterId, customerId] of call.listings) pipeline.sadd(meterCustomersKey(prefix, meterId), customerId);
     const { payload } = call;
-    (pipeline as unknown as typeof redis).tallyApplyEvents(payload.bases.size, ...payload.bases.keys(), payloadJson(payload, uniqueCountExactLimit));
+    const bases = Array.from(payload.customers.keys(), (customerId) => customerBase(prefix, customerId));
+    (pipeline as unknown as typeof redis).tallyApplyEvents(bases.length, ...bases, payloadJson(payload, uniqueCountExactLimit));
     call.reply = pipeline.exec().then((replies) => {
       const failed = replies?.find(([error]) => error);
       if (failed) throw failed[0];

@@ -96,7 +96,7 @@ input?.close();
 const stats = await redis.info('commandstats');
 const n = records.length;
 console.log(`${n} events, ${customers} customers: ${Math.round(n / seconds)} events/s`);
-console.log(`worker CPU ${((cpu.user + cpu.system) / n).toFixed(1)} µs/event, redis-server CPU ${(redisMicros / n).toFixed(1)} µs/event`);
+console.log(`worker CPU ${((cpu.user + cpu.system) / n).toFixed(1)} µs/event (system ${(cpu.system / n).toFixed(1)}), redis-server CPU ${(redisMicros / n).toFixed(1)} µs/event`);
 for (const line of stats.split('\n')) {
   const match = /^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/.exec(line);
   if (match) console.log(`  ${match[1]!.padEnd(14)} ${(Number(match[2]) / n).toFixed(2).padStart(7)} calls/event ${(Number(match[3]) / n).toFixed(2).padStart(7)} µs/event`);

@@ -29,8 +29,10 @@ export interface Config {
         sessionTimeoutMs: number;
         /** The worker commits the offsets of applied batches at most this often; a crash redelivers what was not (deduplicated). */
         commitIntervalMs: number;
-        /** Partition batches of one fetch the worker joins into one batch. */
-        partitionsConcurrently: number;
+        /** Records per worker batch, joined from the partition batches fetched meanwhile. */
+        batchMaxRecords: number;
+        /** Records the worker fetches ahead of its writes before fetching waits. */
+        fetchAheadRecords: number;
         /**
          * KAFKA_RECORD_FORMAT: what ingest writes. `event`: one record per
          * event (the topic format other consumers may read); `batch`: the
@@ -146,8 +148,9 @@ export function loadConfig(env: Env = process.env): Config {
             clientId: read.string('KAFKA_CLIENT_ID', 'tally'),
             groupId: read.string('KAFKA_GROUP_ID', 'tally-worker'),
             sessionTimeoutMs: read.int('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
-            partitionsConcurrently: read.int('KAFKA_PARTITIONS_CONCURRENTLY', 1, 1, 256),
             commitIntervalMs: read.int('KAFKA_COMMIT_INTERVAL_MS', 1_000, 0, 60_000),
+            batchMaxRecords: read.int('KAFKA_BATCH_MAX_RECORDS', 1_000, 1, 100_000),
+            fetchAheadRecords: read.int('KAFKA_FETCH_AHEAD_RECORDS', 5_000, 1, 1_000_000),
             recordFormat: read.oneOf('KAFKA_RECORD_FORMAT', 'event', kafkaRecordFormats),
           }
         : undefined,

@@ -48,7 +48,7 @@ const CONSUMER_REQUEST_TIMEOUT_MS = 10_000;
 export function createLogConsumer({ consumerName, ...deps }: EventLogDeps & { consumerName: string }): LogConsumer {
   const { config, redis, logger } = deps;
   if (config.kafka) {
-    const { brokers, clientId, topic, groupId, sessionTimeoutMs, partitionsConcurrently, commitIntervalMs } = config.kafka;
+    const { brokers, clientId, topic, groupId, sessionTimeoutMs, commitIntervalMs, batchMaxRecords, fetchAheadRecords } = config.kafka;
     return createKafkaConsumer({
       kafka: createKafkaClient({
         brokers,
@@ -61,8 +61,9 @@ export function createLogConsumer({ consumerName, ...deps }: EventLogDeps & { co
       topic,
       groupId,
       sessionTimeoutMs,
-      partitionsConcurrently,
       commitIntervalMs,
+      batchMaxRecords,
+      fetchAheadRecords,
       fetchWaitMs: config.log.fetchWaitMs,
       logger,
     });

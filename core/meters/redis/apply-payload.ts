@@ -2,22 +2,23 @@ import type { HourInfo } from './hour-info.js';
 
 /**
  * One apply script call being built (the layout is described in
- * `apply-script.ts`): the customer bases it names (its KEYS), the groups and
+ * `apply-script.ts`): the customers it names (their bases are its KEYS), the groups and
  * hours it refers to by number, and its events, later sent as one JSON text.
  */
 export interface ApplyPayload {
-  bases: Map<string, number>;
+  /** Customer id -> its index in KEYS. */
+  customers: Map<string, number>;
   groups: Map<string, number>;
   /** Hour start -> its index in `hourValues` (six values per hour). */
   hours: Map<number, number>;
   hourValues: Array<string | number>;
   /** The events' values, flat. */
-  values: Array<string | number | number[]>;
+  values: Array<string | number | Array<string | number>>;
   eventCount: number;
 }
 
 export function createApplyPayload(): ApplyPayload {
-  return { bases: new Map(), groups: new Map(), hours: new Map(), hourValues: [], values: [], eventCount: 0 };
+  return { customers: new Map(), groups: new Map(), hours: new Map(), hourValues: [], values: [], eventCount: 0 };
 }
 
 /** `key`'s 1-based index in `map`, added when new. */
@@ -36,19 +37,19 @@ export function hourIndex(payload: ApplyPayload, hourStart: number, hour: HourIn
     index = payload.hours.size + 1;
     payload.hours.set(hourStart, index);
     const { keyTimes, fields } = hour;
-    payload.hourValues.push(hour.hourPart, keyTimes[0] ?? '', keyTimes[1] ?? '', keyTimes[2] ?? '', fields[1] ?? '', fields[2] ?? '');
+    payload.hourValues.push(hour.hourPart, keyTimes[0] ?? '', keyTimes[1] ?? '', keyTimes[2] ?? '', String(fields[1] ?? ''), String(fields[2] ?? ''));
   }
   return index;
 }
 
-/**
- * A meter value as the script takes it: integers as JSON numbers (summed
- * with HINCRBY), anything else as the text JavaScript prints for it, which
- * HINCRBYFLOAT parses exactly. Past 10^15 an integer is text as well: Redis
- * would print a Lua number that large in exponent form.
- */
-export function scriptValue(value: number | string): number | string {
-  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) < 1e15 ? value : String(value);
+/** Whether HINCRBY can add `value` (HINCRBYFLOAT takes the rest): an integer well inside int64. */
+export function isIntegral(value: number | string): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 1e15;
+}
+
+/** A meter value as the script takes it: the text JavaScript prints for it (HINCRBYFLOAT parses it exactly). */
+export function scriptValue(value: number | string): string {
+  if (typeof value === 'number') return String(value);
   // cjson refuses lone surrogates in a JSON text; written as UTF-8 they became U+FFFD anyway.
   const text = value as string & WellFormed;
   return text.isWellFormed() ? value : text.toWellFormed();

@@ -9,7 +9,10 @@ import type { Redis } from 'ioredis';
  * single-slot on Redis Cluster.
  *
  * ARGV[1] is one JSON array (`apply-payload.ts`), decoded by cjson in C:
- * cheaper on both sides than hundreds of separate arguments. Its values:
+ * cheaper on both sides than hundreds of separate arguments. Numbers in it
+ * are only what the script computes with (counts, indexes); what goes into
+ * a Redis command is text, as Redis would print a Lua number with
+ * snprintf("%.17g"), which costs more than the command. Its values:
  * uniqueExactLimit, eventCount, groupCount, hourCount, the groups
  * ("<meterId>:<gid>"), the hours (6 values each: dedupe hour, minute, hour
  * and day key times ("" when past retention), hour field, day field), then
@@ -17,9 +20,9 @@ import type { Redis } from 'ioredis';
  * field, timeMs, minute field, update count (-count - 1 when the dedupe
  * hash's expireAt follows). An update: op, value, group (index); an op of two
  * characters ("C+") is followed by the dimensions JSON ("" when the group is
- * known) and the keys' expireAts ([minute, hour, day], 0 where set, or 0 for
- * none); UNIQUE_COUNT then adds its minute, hour and day bucket times. A
- * value sent as a JSON number is an integer: sums take HINCRBY (a tenth of
+ * known) and the keys' expireAts ([minute, hour, day], "" where set, or 0 for
+ * none); UNIQUE_COUNT then adds its minute, hour and day bucket times. Ops
+ * "I" and "a" are SUM and AVG of an integer value: HINCRBY (a fraction of
  * HINCRBYFLOAT's cost, which formats long doubles), falling back to
  * HINCRBYFLOAT when the field holds a fraction or the sum leaves int64.
  * Returns one character per event: 1 applied, 0 duplicate.
@@ -31,7 +34,7 @@ local function unique(key, value, expireAt)
   local kind = redis.call('TYPE', key).ok
   if kind == 'none' then
     redis.call('SADD', key, value)
-    if expireAt ~= 0 then redis.call('PEXPIREAT', key, expireAt) end
+    if expireAt ~= '' then redis.call('PEXPIREAT', key, expireAt) end
   elseif kind == 'set' then
     if redis.call('SADD', key, value) == 1 and redis.call('SCARD', key) > limit then
       local members = redis.call('SMEMBERS', key)
@@ -47,13 +50,11 @@ local function unique(key, value, expireAt)
   end
 end
 local function add(key, f, value)
-  if type(value) ~= 'number' or type(redis.pcall('HINCRBY', key, f, value)) == 'table' then
-    redis.call('HINCRBYFLOAT', key, f, value)
-  end
+  if type(redis.pcall('HINCRBY', key, f, value)) == 'table' then redis.call('HINCRBYFLOAT', key, f, value) end
 end
 local function update(op, key, f, value, time)
-  if op == 'A' then
-    add(key, f, value)
+  if op == 'A' or op == 'a' then
+    if op == 'a' then add(key, f, value) else redis.call('HINCRBYFLOAT', key, f, value) end
     redis.call('HINCRBY', key, f .. 'n', 1)
   elseif op == 'm' or op == 'M' then
     local current = tonumber(redis.call('HGET', key, f))
@@ -62,7 +63,8 @@ local function update(op, key, f, value, time)
   elseif op == 'L' then
     local at = tonumber(redis.call('HGET', key, f .. 't'))
     -- Greatest time wins; on a tie the greater value, so the order of arrival never matters.
-    if not at or time > at or (time == at and tonumber(value) > tonumber(redis.call('HGET', key, f))) then
+    local t = tonumber(time)
+    if not at or t > at or (t == at and tonumber(value) > tonumber(redis.call('HGET', key, f))) then
       redis.call('HSET', key, f, value, f .. 't', time)
     end
   end
@@ -92,16 +94,17 @@ for e = 1, A[2] do
   hour[5] = A[i + 4]
   local n = A[i + 5]
   local j = i + 6
-  local dexp = 0
+  local dexp = ''
   if n < 0 then
     n, dexp, j = -n - 1, A[j], j + 1
   end
   local applied = redis.call('HSETNX', dkey, A[i + 2], '') == 1
   out[e] = applied and '1' or '0'
   -- Never shorten: a late event may have pushed this marker hash's expiry further out.
-  if applied and dexp ~= 0 and not done[dkey] then
+  if applied and dexp ~= '' and not done[dkey] then
     done[dkey] = true
-    if redis.call('PEXPIRETIME', dkey) < dexp then redis.call('PEXPIREAT', dkey, dexp) end
+    -- A new hash (no expiry yet) takes it in one call; an existing one only a later expiry (GT treats none as infinite).
+    if redis.call('PEXPIREAT', dkey, dexp, 'NX') == 0 then redis.call('PEXPIREAT', dkey, dexp, 'GT') end
   end
   for u = 1, n do
     local op, value, g = A[j], A[j + 1], A[j + 2]
@@ -119,20 +122,21 @@ for e = 1, A[2] do
         local sep = string.find(mg, ':', 1, true)
         redis.call('HSETNX', base .. 'g:' .. string.sub(mg, 1, sep - 1), string.sub(mg, sep + 1), dims)
       end
-      local prefix = base .. bucketPrefixes[g]
+      local bucketPrefix = bucketPrefixes[g]
       for k = 1, 3 do
         local suffix = hour[1 + k]
         if suffix then
-          local exp = exps ~= 0 and exps[k] or 0
+          local exp = exps ~= 0 and exps[k] or ''
           if op == 'U' then
             unique(base .. 'u:' .. mg .. string.sub(suffix, 1, 3) .. A[bucketTimes + k - 1], value, exp)
           else
-            local key = prefix .. suffix
+            local key = base .. bucketPrefix .. suffix
             local f = hour[4 + k]
-            if op == 'C' then redis.call('HINCRBY', key, f, 1)
-            elseif op == 'S' then add(key, f, value)
+            if op == 'C' then redis.call('HINCRBY', key, f, '1')
+            elseif op == 'I' then add(key, f, value)
+            elseif op == 'S' then redis.call('HINCRBYFLOAT', key, f, value)
             else update(op, key, f, value, time) end
-            if exp ~= 0 and not done[key] then
+            if exp ~= '' and not done[key] then
               done[key] = true
               redis.call('PEXPIREAT', key, exp)
             end

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Granularity } from '../meter-query-store.js';
 
 /**
@@ -80,7 +80,8 @@ export function dimensionsJson(dimensions: Record<string, string>): string {
 }
 
 export function shortHash(text: string): string {
-  return createHash('sha1').update(text).digest('base64url').slice(0, 10);
+  // The one-shot form: a third of createHash()'s cost for short texts.
+  return hash('sha1', text, 'base64url').slice(0, 10);
 }
 
 function mod(a: number, b: number): number {

@@ -27,8 +27,13 @@ local function matches(json)
 end
 `;
 
-/** A pipeline able to queue the named read script (registered with `defineCommand` once per client). */
-export function scriptPipeline<Command>(redis: Redis, name: string, lua: string): ChainableCommander & Command {
+/** The client with the named read script registered (`defineCommand`, once per client). */
+export function scriptClient<Command>(redis: Redis, name: string, lua: string): Redis & Command {
   if (!(name in redis)) redis.defineCommand(name, { lua });
-  return redis.pipeline() as ChainableCommander & Command;
+  return redis as Redis & Command;
+}
+
+/** A pipeline able to queue the named read script. */
+export function scriptPipeline<Command>(redis: Redis, name: string, lua: string): ChainableCommander & Command {
+  return scriptClient(redis, name, lua).pipeline() as ChainableCommander & Command;
 }

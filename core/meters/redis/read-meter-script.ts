@@ -1,5 +1,5 @@
 import type { ChainableCommander, Redis } from 'ioredis';
-import { GROUP_FILTER_LUA, scriptPipeline } from './group-filter-lua.js';
+import { GROUP_FILTER_LUA, scriptClient, scriptPipeline } from './group-filter-lua.js';
 
 /**
  * One customer's part of a meter query in one call: its group index, the
@@ -38,4 +38,10 @@ export interface ReadMeterCommand {
 /** A pipeline able to queue `tallyReadMeter`. */
 export function readMeterPipeline(redis: Redis): ChainableCommander & ReadMeterCommand {
   return scriptPipeline<ReadMeterCommand>(redis, 'tallyReadMeter', READ_METER);
+}
+
+/** `tallyReadMeter` called on the client itself: one customer needs no pipeline (cheaper to build than one). */
+export function readMeterOnce(redis: Redis, ...args: Parameters<ReadMeterCommand['tallyReadMeter']>): Promise<ReadMeterReply> {
+  const client = scriptClient<{ tallyReadMeter(...command: Parameters<ReadMeterCommand['tallyReadMeter']>): Promise<ReadMeterReply> }>(redis, 'tallyReadMeter', READ_METER);
+  return client.tallyReadMeter(...args);
 }

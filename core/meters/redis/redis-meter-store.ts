@@ -3,7 +3,7 @@ import type { Granularity, MeterAggregateRequest, MeterQueryStore } from '../met
 import { parseBucketHash } from './bucket-hash.js';
 import { BUCKET_MS, bucketStart, customerBase, meterCustomersKey } from './bucket-layout.js';
 import { mergeReads, planBucketReads, type BucketReadPlan, type GroupHashes } from './bucket-reads.js';
-import { readMeterPipeline, type ReadMeterReply } from './read-meter-script.js';
+import { readMeterOnce, readMeterPipeline, type ReadMeterReply } from './read-meter-script.js';
 import { readUniqueCounts } from './unique-count-reader.js';
 
 export interface RedisMeterStoreOptions {
@@ -48,12 +48,16 @@ export function createRedisMeterStore({ redis, prefix, retentionMs }: RedisMeter
       const filtersJson = JSON.stringify(groupFilters);
       if (meter.aggregation === 'UNIQUE_COUNT') return readUniqueCounts({ redis, prefix, request, customerIds, groupFilters: filtersJson });
       const plan = readPlanOf(request);
-      const pipeline = readMeterPipeline(redis);
-      for (const customerId of customerIds) {
-        const base = customerBase(prefix, customerId);
-        pipeline.tallyReadMeter(1, `${base}g:${meter.id}`, `${base}b:${meter.id}:`, filtersJson, ...plan.suffixes);
+      const base = (customerId: string) => customerBase(prefix, customerId);
+      let replies: ReadMeterReply[];
+      if (customerIds.length === 1) {
+        const only = base(customerIds[0]!);
+        replies = [await readMeterOnce(redis, 1, `${only}g:${meter.id}`, `${only}b:${meter.id}:`, filtersJson, ...plan.suffixes)];
+      } else {
+        const pipeline = readMeterPipeline(redis);
+        for (const customerId of customerIds) pipeline.tallyReadMeter(1, `${base(customerId)}g:${meter.id}`, `${base(customerId)}b:${meter.id}:`, filtersJson, ...plan.suffixes);
+        replies = await execAll<ReadMeterReply>(pipeline);
       }
-      const replies = await execAll<ReadMeterReply>(pipeline);
       const groups: GroupHashes[] = [];
       replies.forEach((reply, c) => {
         for (const [, json, texts] of reply) {

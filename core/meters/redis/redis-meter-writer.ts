@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Aggregation } from '../meter.js';
 import type { Granularity } from '../meter-query-store.js';
 import type { MeterWriter, WriteItem } from '../meter-writer.js';
-import { createApplyPayload, hourIndex, indexIn, payloadJson, scriptValue, type ApplyPayload } from './apply-payload.js';
+import { createApplyPayload, hourIndex, indexIn, isIntegral, payloadJson, scriptValue, type ApplyPayload } from './apply-payload.js';
 import { defineApplyScript } from './apply-script.js';
 import { bucketStart, customerBase, dimensionsJson, groupId, LAYOUT, meterCustomersKey, timePart } from './bucket-layout.js';
 import { eventField } from './event-field.js';
@@ -23,6 +23,10 @@ export interface RedisMeterWriterOptions {
 }
 
 const OPS: Record<Aggregation, string> = { SUM: 'S', COUNT: 'C', AVG: 'A', MIN: 'm', MAX: 'M', LATEST: 'L', UNIQUE_COUNT: 'U' };
+/** SUM and AVG of an integer value add it with HINCRBY. */
+const INTEGRAL_OPS: Record<Aggregation, string> = { ...OPS, SUM: 'I', AVG: 'a' };
+const MINUTE_FIELDS = Array.from({ length: 60 }, (_, minute) => String(minute));
+const isLatest = ({ meter }: { meter: { aggregation: Aggregation } }) => meter.aggregation === 'LATEST';
 const GRANULARITIES: Granularity[] = ['minute', 'hour', 'day'];
 
 /** What to remember of an event once it is known to be applied. */
@@ -69,22 +73,23 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
     const values = payload.values;
     const count = item.contributions.length;
     values.push(
-      indexIn(payload.bases, customerBase(prefix, customerId)),
+      indexIn(payload.customers, customerId),
       hourIndex(payload, hourStart, hour),
       eventField(namespace, event.source, event.id),
-      timeMs,
-      keyTimes[0] ? Math.floor((timeMs - hourStart) / 60_000) : '',
+      // Only LATEST orders by time; a number costs the script less than a text it would not use.
+      item.contributions.some(isLatest) ? String(timeMs) : 0,
+      keyTimes[0] ? MINUTE_FIELDS[Math.floor((timeMs - hourStart) / 60_000)] ?? '' : '',
     );
     if (dedupeExpireAt === 0) values.push(count);
-    else values.push(-count - 1, dedupeExpireAt);
+    else values.push(-count - 1, String(dedupeExpireAt));
     for (const { meter, dimensions, value } of item.contributions) {
       const meterGroup = caches.meterGroup(meter, dimensions, groupId);
-      const op = OPS[meter.aggregation];
+      const op = isIntegral(value) ? INTEGRAL_OPS[meter.aggregation] : OPS[meter.aggregation];
       const known = caches.group(customerId, meterGroup);
-      let expiring: number[] | 0 = 0;
+      let expiring: string[] | 0 = 0;
       if (op === 'U' || !known || known.expired[0] !== keyTimes[0] || known.expired[1] !== keyTimes[1] || known.expired[2] !== keyTimes[2]) {
         // UNIQUE_COUNT keys get their expiry when the script creates them: always send it.
-        expiring = keyTimes.map((keyTime, g) => (keyTime !== '' && (op === 'U' || known?.expired[g] !== keyTime) ? (expiries[g] ?? 0) : 0));
+        expiring = keyTimes.map((keyTime, g) => (keyTime !== '' && (op === 'U' || known?.expired[g] !== keyTime) ? String(expiries[g] ?? '') : ''));
       }
       const group = indexIn(payload.groups, meterGroup);
       if (known && expiring === 0) values.push(op, scriptValue(value), group);
@@ -107,7 +112,8 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
     // Before the script: a listed customer without data is harmless, the reverse is not.
     for (const [meterId, customerId] of call.listings) pipeline.sadd(meterCustomersKey(prefix, meterId), customerId);
     const { payload } = call;
-    (pipeline as unknown as typeof redis).tallyApplyEvents(payload.bases.size, ...payload.bases.keys(), payloadJson(payload, uniqueCountExactLimit));
+    const bases = Array.from(payload.customers.keys(), (customerId) => customerBase(prefix, customerId));
+    (pipeline as unknown as typeof redis).tallyApplyEvents(bases.length, ...bases, payloadJson(payload, uniqueCountExactLimit));
     call.reply = pipeline.exec().then((replies) => {
       const failed = replies?.find(([error]) => error);
       if (failed) throw failed[0];

@@ -72,12 +72,17 @@ export function createWriterCaches({ maxEntries = 200_000, maxAgeMs = 5 * 60_000
      * (groupBy keys) is a new object, so the values alone identify the group.
      */
     meterGroup(meter: { id: string }, dimensions: Record<string, string>, groupId: (dimensions: Record<string, string>) => string): string {
-      // Length-prefixed, so no value can run into the next one.
+      // One value (no groupBy) is its own key; several are length-prefixed, so none can run into the next.
+      // A meter object always has the same number of dimensions, so the two forms never meet in one map.
       let values = '';
+      let first = '';
+      let count = 0;
       for (const name in dimensions) {
         const value = dimensions[name] ?? '';
-        values += `${value.length}:${value}`;
+        if (count++ === 0) first = value;
+        else values += `${count === 2 ? `${first.length}:${first}` : ''}${value.length}:${value}`;
       }
+      if (count === 1) values = first;
       let ofMeter = meterGroups.get(meter);
       if (!ofMeter) {
         ofMeter = new Map();

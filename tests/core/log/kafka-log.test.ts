@@ -19,6 +19,8 @@ export async function startKafkaHarness(brokers = 1): Promise<LogHarness & { kaf
     KAFKA_GROUP_ID: `group-${randomUUID()}`,
     TALLY_PUBLISH_TIMEOUT_MS: '1500',
     TALLY_LOG_FETCH_WAIT_MS: '20',
+    // A member joining a group that had one waits for the session timeout on the mock: keep it short.
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
   });
   const kafka = new Kafka({ clientId: 'harness', brokers: mock.brokers, logLevel: logLevel.NOTHING });
   const tracking = createTracking();

@@ -59,3 +59,25 @@ test('UNIQUE_COUNT values that are not well-formed UTF-16 are counted (as U+FFFD
   const total = await totalOf('surrogate:', meter, [{ user: 'a\ud800' }, { user: 'b' }, { user: 'a\udfff' }, { user: 'a\u0000"\\' }]);
   assert.equal(total, 3);
 });
+
+test("a customer-hour's dedupe markers expire a TTL after the latest processing, never earlier", async () => {
+  const prefix = 'dexp:';
+  const meter = testMeter({ slug: 'calls', aggregation: 'COUNT' });
+  const evaluate = createEventEvaluator();
+  // Expiry times are absolute: an hour of this day, so they lie in the future.
+  const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  const timeMs = hour + 5 * 60_000;
+  const dedupeKey = `${customerBase(prefix, 'C1')}d:${timePart(LAYOUT.minute.keyStart(timeMs))}`;
+  // Each write from a fresh writer (no cache of what was written), processed at `nowMs`.
+  const writeAt = async (id: string, nowMs: number) => {
+    const writer = createRedisMeterWriter({ redis, prefix, dedupeTtlMs: DAY, retentionMs, uniqueCountExactLimit: 10, chunkEvents: 10, now: () => nowMs });
+    const record = logRecord(id, 'alice', timeMs, {});
+    await writer.write(new Map([['C1', [{ record, contributions: evaluate(record.event, [meter]).contributions }]]]));
+  };
+  await writeAt('first', hour + 10 * 60_000);
+  assert.equal(await redis.pexpiretime(dedupeKey), hour + 3_600_000 + DAY, 'set when the hash is created');
+  await writeAt('late', hour + 5 * 3_600_000);
+  assert.equal(await redis.pexpiretime(dedupeKey), hour + 5 * 3_600_000 + DAY, 'extended by a late event');
+  await writeAt('early', hour + 20 * 60_000);
+  assert.equal(await redis.pexpiretime(dedupeKey), hour + 5 * 3_600_000 + DAY, 'never shortened');
+});

@@ -16,6 +16,8 @@ export interface DecodeLimits {
  * checked before the body is read so an unsupported one costs nothing.
  */
 export function eventMediaType(contentType: string | undefined): EventMediaType {
+  // What clients nearly always send: one of the types exactly, without parameters.
+  if (contentType !== undefined && mediaTypes.includes(contentType)) return contentType as EventMediaType;
   const [essence = '', ...parameters] = (contentType ?? '').split(';');
   const type = essence.trim().toLowerCase();
   if (!mediaTypes.includes(type)) {

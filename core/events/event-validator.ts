@@ -51,7 +51,7 @@ export function createEventValidator(options: EventValidatorOptions = {}): Event
   return {
     validate(events, api) {
       const problems = batch[api](events) ? [] : collectSchemaProblems(batch[api].errors ?? []);
-      const normalized = problems.length === 0 ? normalizeAll(events as Record<string, unknown>[], now(), problems) : [];
+      const normalized = problems.length === 0 ? normalizeAll(events as Record<string, unknown>[], now, problems) : [];
       if (problems.length > 0) throw invalidEvents(problems, events.length === 1, maxReported);
       return normalized;
     },
@@ -77,10 +77,11 @@ function collectSchemaProblems(errors: readonly ErrorObject[]): EventProblem[] {
   return problems.sort((a, b) => a.index - b.index);
 }
 
-function normalizeAll(events: readonly Record<string, unknown>[], received: Date, problems: EventProblem[]): CloudEvent[] {
-  const fallbackTime = received.toISOString();
+function normalizeAll(events: readonly Record<string, unknown>[], now: () => Date, problems: EventProblem[]): CloudEvent[] {
+  // Taken once, when the first event without a time needs it: most requests carry their times.
+  let fallbackTime: string | undefined;
   return events.map((event, index) => {
-    let time = fallbackTime;
+    let time: string | undefined;
     if (typeof event.time === 'string') {
       const parsed = new Date(event.time);
       if (Number.isNaN(parsed.getTime())) {
@@ -89,6 +90,7 @@ function normalizeAll(events: readonly Record<string, unknown>[], received: Date
         time = parsed.toISOString();
       }
     }
+    time ??= fallbackTime ??= now().toISOString();
     return { ...event, time, data: event.data ?? null } as CloudEvent;
   });
 }

@@ -22,7 +22,7 @@ export async function readBody(req: IncomingMessage, limits: BodyLimits): Promis
   if (declared > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes);
   // A client that went away before we started reading emits no further events: listeners attached now would wait forever.
   if (req.destroyed || req.readableAborted) throw notReceived();
-  const bytes = bufferedBody(req, limits.maxBodyBytes) ?? (await collect(req, decodedStream(req), limits));
+  const bytes = bufferedBody(req, declared, limits.maxBodyBytes) ?? (await collect(req, decodedStream(req), limits));
   try {
     return utf8.decode(bytes);
   } catch {
@@ -32,13 +32,16 @@ export async function readBody(req: IncomingMessage, limits: BodyLimits): Promis
 
 /**
  * The body when the HTTP parser already has all of it: a small request
- * arrives in the same read as its head, and the handler runs after the
- * parser finished it. Taking it from the stream's buffer skips the
- * listeners, the timer and the copy a streamed read costs. Only for
- * identity encoding and a stream nobody has started reading.
+ * arrives in the same read as its head, and by the time the handler runs
+ * (after the middleware's first await) the parser has pushed the body,
+ * though it marks the message complete only a turn later. Taking it from
+ * the stream's buffer skips the listeners, the timer and the copy of a
+ * streamed read. Only for identity encoding and a stream nobody has
+ * started reading.
  */
-function bufferedBody(req: IncomingMessage, maxBodyBytes: number): Buffer | undefined {
-  if (!req.complete || req.readableFlowing || req.headers['content-encoding'] !== undefined) return undefined;
+function bufferedBody(req: IncomingMessage, declared: number, maxBodyBytes: number): Buffer | undefined {
+  if (req.readableFlowing || req.headers['content-encoding'] !== undefined) return undefined;
+  if (!req.complete && req.readableLength !== declared) return undefined;
   if (req.readableLength > maxBodyBytes) throw tooLarge(maxBodyBytes);
   return (req.read() as Buffer | null) ?? Buffer.alloc(0);
 }

@@ -20,12 +20,16 @@ export interface RouterOptions {
   ops?: boolean;
 }
 
-/** `tally ingest`: ops and the three event ingest paths. */
+/**
+ * `tally ingest`: the three event ingest paths, and ops. Ingest goes first:
+ * every router a request passes costs it a dispatch (host, path, matching
+ * each route), and event requests are nearly all the traffic.
+ */
 export function ingestRouters(runtime: Runtime, { ops = true }: RouterOptions = {}): Router[] {
   const { log, validator, requireScope, metrics, config } = runtime;
   return [
-    ...(ops ? opsRouters(runtime) : []),
     createIngestRoutes({ log, validator, requireScope, metrics, limits: config.limits, namespace: config.namespace }),
+    ...(ops ? opsRouters(runtime) : []),
   ];
 }
 

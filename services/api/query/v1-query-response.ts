@@ -18,13 +18,23 @@ export function v1QueryJson(answer: MeterQueryAnswer): string {
   const { rows } = answer;
   for (let i = 0; i < rows.length; i++) {
     const { dimensions, value, windowStartMs, windowEndMs } = rows[i]!;
-    const { subject, customer_id: customerId } = dimensions;
-    out +=
-      `${i === 0 ? '' : ','}{"value":${jsonNumber(value)},"windowStart":"${time(windowStartMs)}","windowEnd":"${time(windowEndMs)}",` +
-      `"subject":${subject === undefined ? 'null' : jsonString(subject)},${customerId === undefined ? '' : `"customerId":${jsonString(customerId)},`}` +
-      `"groupBy":${jsonStringRecord(dimensions, RESERVED)}}`;
+    out += `${i === 0 ? '{"value":' : ',{"value":'}${jsonNumber(value)},"windowStart":"${time(windowStartMs)}","windowEnd":"${time(windowEndMs)}${v1RowTail(dimensions)}`;
   }
   return `${out}]}`;
+}
+
+/** The end of a row after its `windowEnd` value: subject, customerId when grouped by it, groupBy. */
+function v1RowTail(dimensions: Record<string, string>): string {
+  let empty = true;
+  for (const _ in dimensions) {
+    empty = false;
+    break;
+  }
+  // Not grouped at all (the common query): the same text for every row.
+  if (empty) return '","subject":null,"groupBy":{}}';
+  const { subject, customer_id: customerId } = dimensions;
+  const customer = customerId === undefined ? '' : `"customerId":${jsonString(customerId)},`;
+  return `","subject":${subject === undefined ? 'null' : jsonString(subject)},${customer}"groupBy":${jsonStringRecord(dimensions, RESERVED)}}`;
 }
 
 /**

@@ -87,3 +87,37 @@ test('complete bodies, plain and gzip, are read whole', async () => {
   server.closeAllConnections();
   server.close();
 });
+
+/** Sends `request` in one write, so that the server parses head and body together; resolves with the response text. */
+async function sendWhole(port: number, request: string | Buffer): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  socket.end(request);
+  const chunks: Buffer[] = [];
+  for await (const chunk of socket) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+test('a body that arrived with its head is read from the parser’s buffer, with the same limits and checks', async () => {
+  const { server, port } = await serve(async (req) => {
+    // As in Koa, where the handler runs after the middleware's first await: by then the parser has pushed the body.
+    await null;
+    let streamed = false;
+    const on = req.on.bind(req);
+    req.on = ((event: string, listener: (...args: unknown[]) => void) => {
+      if (event === 'data') streamed = true;
+      return on(event, listener);
+    }) as typeof req.on;
+    const text = await readBody(req, limits);
+    return `${streamed ? 'streamed' : 'buffered'}:${text}`;
+  });
+  const head = 'POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n';
+  const chunked = (...parts: string[]) => `${head}Transfer-Encoding: chunked\r\n\r\n${parts.map((p) => `${Buffer.byteLength(p).toString(16)}\r\n${p}\r\n`).join('')}0\r\n\r\n`;
+  assert.match(await sendWhole(port, `${head}Content-Length: 12\r\n\r\n[{"id":"a"}]`), /\r\n\r\nbuffered:\[\{"id":"a"\}\]$/);
+  assert.match(await sendWhole(port, chunked('[{"id":', '"é"}]')), /:\[\{"id":"é"\}\]$/, 'several chunks, multi-byte text');
+  assert.match(await sendWhole(port, `${head}Content-Length: 0\r\n\r\n`), /\r\n\r\n(buffered|streamed):$/, 'an empty body');
+  assert.match(await sendWhole(port, chunked('x'.repeat(600), 'y'.repeat(600))), /PAYLOAD_TOO_LARGE: request body exceeds 1024 bytes$/, 'over the limit without a declared length');
+  const invalidUtf8 = Buffer.concat([Buffer.from(`${head}Content-Length: 2\r\n\r\n`), Buffer.from([0xff, 0xfe])]);
+  assert.match(await sendWhole(port, invalidUtf8), /BAD_REQUEST: request body is not valid UTF-8$/);
+  server.close();
+});

@@ -12,14 +12,9 @@ export function createFeedStep({ feed, now = () => new Date() }: { feed: FeedSto
     for (const { record, customerId, evaluation, outcome } of items) {
       if (outcome === 'duplicate' || outcome === undefined) continue;
       const validationErrors = outcome === 'parked' ? [noCustomerMessage(record.event.subject), ...evaluation.errors] : evaluation.errors;
-      records.push({
-        event: record.event,
-        ...(customerId === undefined ? {} : { customerId }),
-        validationErrors,
-        ingestedAt: record.ingestedAt,
-        storedAt,
-        eventJson: record.json,
-      });
+      const feedRecord: FeedRecord = { event: record.event, validationErrors, ingestedAt: record.ingestedAt, storedAt, eventJson: record.json };
+      if (customerId !== undefined) feedRecord.customerId = customerId;
+      records.push(feedRecord);
     }
     if (records.length > 0) await feed.append(records);
   };

@@ -9,17 +9,21 @@ import type { BatchItem, BatchStep } from './batch-item.js';
 export function createMaterializeStep({ writer }: { writer: MeterWriter }): BatchStep {
   return async (items) => {
     const byCustomer = new Map<string, BatchItem[]>();
+    const writes = new Map<string, WriteItem[]>();
     for (const item of items) {
-      if (item.customerId === undefined) continue;
-      const group = byCustomer.get(item.customerId) ?? [];
-      group.push(item);
-      byCustomer.set(item.customerId, group);
+      const { customerId } = item;
+      if (customerId === undefined) continue;
+      const write: WriteItem = { record: item.record, contributions: item.evaluation.contributions };
+      const group = byCustomer.get(customerId);
+      if (group) {
+        group.push(item);
+        writes.get(customerId)?.push(write);
+      } else {
+        byCustomer.set(customerId, [item]);
+        writes.set(customerId, [write]);
+      }
     }
     if (byCustomer.size === 0) return;
-    const writes = new Map<string, WriteItem[]>();
-    for (const [customerId, group] of byCustomer) {
-      writes.set(customerId, group.map((item) => ({ record: item.record, contributions: item.evaluation.contributions })));
-    }
     const flags = await writer.write(writes);
     for (const [customerId, group] of byCustomer) {
       const applied = flags.get(customerId) ?? [];

@@ -4,8 +4,11 @@ import type { BatchStep } from './batch-item.js';
 /** subject -> customer id for every item, each distinct subject asked once. */
 export function createResolveSubjectsStep({ resolver }: { resolver: SubjectResolver }): BatchStep {
   return async (items) => {
-    const subjects = [...new Set(items.map((item) => item.record.event.subject))];
-    const resolved = new Map(await Promise.all(subjects.map(async (subject) => [subject, await resolver.resolve(subject)] as const)));
-    for (const item of items) item.customerId = resolved.get(item.record.event.subject);
+    const subjects = new Map<string, string | undefined>();
+    for (const item of items) subjects.set(item.record.event.subject, undefined);
+    const names = [...subjects.keys()];
+    const answers = await Promise.all(names.map((subject) => resolver.resolve(subject)));
+    names.forEach((subject, i) => subjects.set(subject, answers[i]));
+    for (const item of items) item.customerId = subjects.get(item.record.event.subject);
   };
 }

@@ -43,7 +43,8 @@ export function createRedisFeedStore({ redis, prefix, maxRecords, maxScan = 20_0
     async append(records) {
       for (let from = 0; from < records.length; from += CHUNK) {
         const args = [String(maxRecords)];
-        for (const record of records.slice(from, from + CHUNK)) args.push(encodeFeedRecord(record), record.validationErrors.length > 0 ? '1' : '0');
+        const encode = createFeedRecordEncoder();
+        for (const record of records.slice(from, from + CHUNK)) args.push(encode(record), record.validationErrors.length > 0 ? '1' : '0');
         await append(args);
       }
     },
@@ -74,13 +75,25 @@ export function createRedisFeedStore({ redis, prefix, maxRecords, maxScan = 20_0
   };
 }
 
-/** A record as stored: JSON of its fields, the event's own text when the writer had it. */
-export function encodeFeedRecord(record: FeedRecord): string {
-  const { eventJson } = record;
-  if (eventJson === undefined) return JSON.stringify(record);
-  const customer = record.customerId === undefined ? '' : `,"customerId":${JSON.stringify(record.customerId)}`;
-  const rest = `"validationErrors":${JSON.stringify(record.validationErrors)},"ingestedAt":${JSON.stringify(record.ingestedAt)},"storedAt":${JSON.stringify(record.storedAt)}`;
-  return `{"event":${eventJson}${customer},${rest}}`;
+/**
+ * Records as stored: JSON of their fields, the event's own text when the
+ * writer had it. The records of one append mostly share their times and
+ * have no messages: those texts are made once.
+ */
+export function createFeedRecordEncoder(): (record: FeedRecord) => string {
+  const texts = new Map<string, string>();
+  const text = (value: string) => {
+    let json = texts.get(value);
+    if (json === undefined) texts.set(value, (json = JSON.stringify(value)));
+    return json;
+  };
+  return (record) => {
+    const { eventJson } = record;
+    if (eventJson === undefined) return JSON.stringify(record);
+    const customer = record.customerId === undefined ? '' : `,"customerId":${JSON.stringify(record.customerId)}`;
+    const errors = record.validationErrors.length === 0 ? '[]' : JSON.stringify(record.validationErrors);
+    return `{"event":${eventJson}${customer},"validationErrors":${errors},"ingestedAt":${text(record.ingestedAt)},"storedAt":${text(record.storedAt)}}`;
+  };
 }
 
 function recordMatcher(filter: FeedFilter): (record: FeedRecord) => boolean {

@@ -25,24 +25,22 @@ export function eventField(namespace: string, source: string, id: string): strin
   return base36(4294967296 * (2097151 & h2) + (h1 >>> 0));
 }
 
-const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz';
+/** 36^5: below it a number is a small integer, which V8 prints in base 36 quickly. */
+const LOW = 60_466_176;
 
 /**
- * `n.toString(36)` for an integer 0 <= n < 2^53, several times faster (V8
- * converts through its generic double-to-radix path). n / 36 may round up to
- * the next integer near 2^53, so the remainder is corrected.
+ * `n.toString(36)` for an integer 0 <= n < 2^53, in a fraction of the time
+ * (V8 converts a large double through its generic double-to-radix path; a
+ * small integer takes a fast one): printed as two small halves. n / 36^5
+ * may round up to the next integer, so the low half is corrected.
  */
 export function base36(n: number): string {
-  let text = '';
-  do {
-    let q = Math.floor(n / 36);
-    let r = n - q * 36;
-    if (r < 0) {
-      q -= 1;
-      r += 36;
-    }
-    text = DIGITS[r] + text;
-    n = q;
-  } while (n > 0);
-  return text;
+  if (n < LOW) return n.toString(36);
+  let high = Math.floor(n / LOW);
+  let low = n - high * LOW;
+  if (low < 0) {
+    high -= 1;
+    low += LOW;
+  }
+  return high.toString(36) + low.toString(36).padStart(5, '0');
 }

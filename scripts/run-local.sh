@@ -58,7 +58,8 @@ fi
 export PORT="${PORT:-8888}"
 # Own session too: Ctrl-C reaches the whole terminal process group, and Tally would take the
 # forwarded signal below as a second one (exit at once) instead of shutting down gracefully.
-setsid node dist/services/cli.js all &
+# A young generation that holds the worker's batches in flight (README, Configuration: Worker).
+setsid node --max-semi-space-size=32 dist/services/cli.js all &
 tally_pid=$!
 # Forward Ctrl-C / SIGTERM to Tally for its graceful shutdown, then stop redis (EXIT trap).
 trap 'kill -TERM "$tally_pid" 2>/dev/null || true' INT TERM HUP

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -21,8 +22,10 @@ import { subjectOf } from './event-bodies.js';
  * the worker phase in this process against its own redis-server — the
  * bench's customers, meters and events pre-filled into a Redis Stream, then
  * one worker drains it. Prints worker (this process) and redis-server CPU
- * per event, steadier than events/s on a shared machine, and the commands
- * Redis ran (`INFO commandstats`, script-internal calls included).
+ * per event, steadier than events/s on a shared machine, the part of it the
+ * worker spent in GC pauses (scavenges copy whatever a batch still holds),
+ * and the commands Redis ran (`INFO commandstats`, script-internal calls
+ * included).
  */
 const args = process.argv.slice(2);
 const flag = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -78,6 +81,11 @@ process.stderr.write(`draining ${records.length} events (redis-server port ${ser
 const input = args.includes('--pause') ? createInterface({ input: process.stdin }) : undefined;
 const lines = input?.[Symbol.asyncIterator]();
 await lines?.next();
+let gcMs = 0;
+const gc = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+});
+gc.observe({ entryTypes: ['gc'] });
 const started = performance.now();
 await consumer.start(async (batch) => {
   await worker.handle(batch);
@@ -86,6 +94,7 @@ await consumer.start(async (batch) => {
 });
 await done;
 const seconds = (performance.now() - started) / 1000;
+gc.disconnect();
 const cpu = process.cpuUsage(cpuBefore);
 const redisMicros = (await redisCpu()) - redisBefore;
 if (profileFile) writeFileSync(profileFile, JSON.stringify((await session.post('Profiler.stop')).profile));
@@ -96,7 +105,7 @@ input?.close();
 const stats = await redis.info('commandstats');
 const n = records.length;
 console.log(`${n} events, ${customers} customers: ${Math.round(n / seconds)} events/s`);
-console.log(`worker CPU ${((cpu.user + cpu.system) / n).toFixed(1)} µs/event (system ${(cpu.system / n).toFixed(1)}), redis-server CPU ${(redisMicros / n).toFixed(1)} µs/event`);
+console.log(`worker CPU ${((cpu.user + cpu.system) / n).toFixed(1)} µs/event (system ${(cpu.system / n).toFixed(1)}, GC ${((gcMs * 1000) / n).toFixed(1)}), redis-server CPU ${(redisMicros / n).toFixed(1)} µs/event`);
 for (const line of stats.split('\n')) {
   const match = /^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/.exec(line);
   if (match) console.log(`  ${match[1]!.padEnd(14)} ${(Number(match[2]) / n).toFixed(2).padStart(7)} calls/event ${(Number(match[3]) / n).toFixed(2).padStart(7)} µs/event`);

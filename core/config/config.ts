@@ -33,6 +33,8 @@ export interface Config {
         batchMaxRecords: number;
         /** Records the worker fetches ahead of its writes before fetching waits. */
         fetchAheadRecords: number;
+        /** Worker batches written at once, each over partitions no other one holds. */
+        handlerConcurrency: number;
         /**
          * KAFKA_RECORD_FORMAT: what ingest writes. `event`: one record per
          * event (the topic format other consumers may read); `batch`: the
@@ -151,6 +153,7 @@ export function loadConfig(env: Env = process.env): Config {
             commitIntervalMs: read.int('KAFKA_COMMIT_INTERVAL_MS', 1_000, 0, 60_000),
             batchMaxRecords: read.int('KAFKA_BATCH_MAX_RECORDS', 1_000, 1, 100_000),
             fetchAheadRecords: read.int('KAFKA_FETCH_AHEAD_RECORDS', 5_000, 1, 1_000_000),
+            handlerConcurrency: read.int('KAFKA_HANDLER_CONCURRENCY', 2, 1, 64),
             recordFormat: read.oneOf('KAFKA_RECORD_FORMAT', 'event', kafkaRecordFormats),
           }
         : undefined,

@@ -7,6 +7,8 @@
 export interface SubjectResolver {
   /** Customer id, or undefined when no customer claims the subject. */
   resolve(subject: string): Promise<string | undefined>;
+  /** `resolve` of each subject, in order; optional: a batch may then cost one await instead of one per subject. */
+  resolveMany?(subjects: readonly string[]): Promise<Array<string | undefined>>;
 }
 
 /**

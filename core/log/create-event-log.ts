@@ -48,7 +48,7 @@ const CONSUMER_REQUEST_TIMEOUT_MS = 10_000;
 export function createLogConsumer({ consumerName, ...deps }: EventLogDeps & { consumerName: string }): LogConsumer {
   const { config, redis, logger } = deps;
   if (config.kafka) {
-    const { brokers, clientId, topic, groupId, sessionTimeoutMs, commitIntervalMs, batchMaxRecords, fetchAheadRecords } = config.kafka;
+    const { brokers, clientId, topic, groupId, sessionTimeoutMs, commitIntervalMs, batchMaxRecords, fetchAheadRecords, handlerConcurrency } = config.kafka;
     return createKafkaConsumer({
       kafka: createKafkaClient({
         brokers,
@@ -64,6 +64,7 @@ export function createLogConsumer({ consumerName, ...deps }: EventLogDeps & { co
       commitIntervalMs,
       batchMaxRecords,
       fetchAheadRecords,
+      handlerConcurrency,
       fetchWaitMs: config.log.fetchWaitMs,
       logger,
     });

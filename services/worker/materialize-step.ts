@@ -1,6 +1,11 @@
 import type { MeterWriter, WriteItem } from '../../core/meters/meter-writer.js';
 import type { BatchItem, BatchStep } from './batch-item.js';
 
+/** A resolved item as the writer takes it, the item itself kept beside it for its outcome. */
+interface Write extends WriteItem {
+  item: BatchItem;
+}
+
 /**
  * Applies every resolved item (meter updates and dedupe marker, one script
  * per customer chunk) and marks it applied or duplicate. Items without a
@@ -8,28 +13,20 @@ import type { BatchItem, BatchStep } from './batch-item.js';
  */
 export function createMaterializeStep({ writer }: { writer: MeterWriter }): BatchStep {
   return async (items) => {
-    const byCustomer = new Map<string, BatchItem[]>();
-    const writes = new Map<string, WriteItem[]>();
+    const writes = new Map<string, Write[]>();
     for (const item of items) {
       const { customerId } = item;
       if (customerId === undefined) continue;
-      const write: WriteItem = { record: item.record, contributions: item.evaluation.contributions };
-      const group = byCustomer.get(customerId);
-      if (group) {
-        group.push(item);
-        writes.get(customerId)?.push(write);
-      } else {
-        byCustomer.set(customerId, [item]);
-        writes.set(customerId, [write]);
-      }
+      const write: Write = { record: item.record, contributions: item.evaluation.contributions, item };
+      const group = writes.get(customerId);
+      if (group) group.push(write);
+      else writes.set(customerId, [write]);
     }
-    if (byCustomer.size === 0) return;
+    if (writes.size === 0) return;
     const flags = await writer.write(writes);
-    for (const [customerId, group] of byCustomer) {
-      const applied = flags.get(customerId) ?? [];
-      group.forEach((item, i) => {
-        item.outcome = applied[i] ? 'applied' : 'duplicate';
-      });
+    for (const [customerId, group] of writes) {
+      const applied = flags.get(customerId);
+      for (let i = 0; i < group.length; i++) (group[i] as Write).item.outcome = applied?.[i] ? 'applied' : 'duplicate';
     }
   };
 }

@@ -21,29 +21,49 @@ export interface RedisSubjectResolverOptions {
  * customer version moves, so a write by any process is seen within
  * `cacheMaxAgeMs` (200 ms) plus a round trip.
  */
-export function createRedisSubjectResolver({ redis, prefix, cacheMaxAgeMs = 200, maxEntries = 100_000 }: RedisSubjectResolverOptions): SubjectResolver {
+export function createRedisSubjectResolver({ redis, prefix, cacheMaxAgeMs = 200, maxEntries = 100_000 }: RedisSubjectResolverOptions): Required<SubjectResolver> {
   const keys = customerKeys(prefix);
   const scripts = defineCustomerScripts(redis);
   const watch = createVersionWatch({ redis, key: keys.version, maxAgeMs: cacheMaxAgeMs });
   const cache = new Map<string, string | null>();
   let cacheVersion: string | undefined;
 
+  const currentVersion = async () => {
+    const version = await watch.version();
+    if (version !== cacheVersion) {
+      cache.clear();
+      cacheVersion = version;
+    }
+    return version;
+  };
+  // Read after the version: the answer is at least as new as the version it is filed under.
+  const lookUp = async (subject: string, version: string) => {
+    const customerId = await scripts.tallySubjectResolve(keys.keys, keys.subjects, subject);
+    if (cacheVersion === version) {
+      if (cache.size >= maxEntries) cache.clear();
+      cache.set(subject, customerId);
+    }
+    return customerId ?? undefined;
+  };
+
   return {
-    async resolve(subject: string): Promise<string | undefined> {
-      const version = await watch.version();
-      if (version !== cacheVersion) {
-        cache.clear();
-        cacheVersion = version;
-      }
+    async resolve(subject) {
+      const version = await currentVersion();
       const cached = cache.get(subject);
-      if (cached !== undefined) return cached ?? undefined;
-      // Read after the version: the answer is at least as new as the version it is filed under.
-      const customerId = await scripts.tallySubjectResolve(keys.keys, keys.subjects, subject);
-      if (cacheVersion === version) {
-        if (cache.size >= maxEntries) cache.clear();
-        cache.set(subject, customerId);
-      }
-      return customerId ?? undefined;
+      return cached !== undefined ? (cached ?? undefined) : lookUp(subject, version);
+    },
+    /** Cached answers without a promise each: a batch's subjects are mostly known. */
+    async resolveMany(subjects) {
+      const version = await currentVersion();
+      const answers: Array<string | undefined> = new Array(subjects.length);
+      let misses: Array<Promise<void>> | undefined;
+      subjects.forEach((subject, i) => {
+        const cached = cache.get(subject);
+        if (cached !== undefined) answers[i] = cached ?? undefined;
+        else (misses ??= []).push(lookUp(subject, version).then((customerId) => void (answers[i] = customerId)));
+      });
+      if (misses) await Promise.all(misses);
+      return answers;
     },
   };
 }

@@ -14,6 +14,8 @@ export interface BatchPipelineOptions {
   maxRecords: number;
   /** Records queued ahead of the handler before `waitForRoom` holds the fetching back. */
   maxQueuedRecords: number;
+  /** Handler calls at once, each over partitions no other call holds (default 1). */
+  concurrency?: number;
   /** A partition must be delivered again from `offset`: its queued batches after it were dropped. */
   redeliver(partition: number, offset: bigint): void;
   /** After each handled call (e.g. to commit at once). */
@@ -37,19 +39,25 @@ const RETRY_MAX_MS = 5_000;
 
 /**
  * Lets fetching and writing overlap: the consumer queues partition batches
- * here and returns to kafkajs at once, while one handler call at a time
- * takes the queued batches, of any partitions and fetches, joined up to
- * `maxRecords`. So the worker's per-call cost (Redis round trips) is shared
- * by as many records as arrived meanwhile, and kafkajs fetches the next
- * batches while a call is written. A partition's records stay in order.
+ * here and returns to kafkajs at once, while handler calls take the queued
+ * batches, of any partitions and fetches, joined up to `maxRecords`. So the
+ * worker's per-call cost (Redis round trips) is shared by as many records
+ * as arrived meanwhile, and kafkajs fetches the next batches while a call
+ * is written. With `concurrency` above 1, calls overlap too, but a
+ * partition is in one call at a time: its records stay in order, as Kafka
+ * orders nothing across partitions anyway.
  */
 export function createBatchPipeline(options: BatchPipelineOptions): BatchPipeline {
   const { handler, offsets, maxRecords, maxQueuedRecords, logger } = options;
+  const concurrency = options.concurrency ?? 1;
   let queue: QueuedBatch[] = [];
   let queued = 0;
-  let draining = false;
   let stopped = false;
-  let inFlight: Promise<void> = Promise.resolve();
+  const inFlight = new Set<Promise<void>>();
+  /** Partitions some call in flight holds. */
+  const busy = new Set<number>();
+  let pausedUntil = 0;
+  let pauseTimer: NodeJS.Timeout | undefined;
   let failures = 0;
   let roomWaiters: Array<() => void> = [];
 
@@ -58,14 +66,21 @@ export function createBatchPipeline(options: BatchPipelineOptions): BatchPipelin
     for (const wake of roomWaiters.splice(0)) wake();
   };
 
+  /** The next call's batches: in queue order, skipping partitions a call in flight holds. */
   const take = (): QueuedBatch[] => {
     const taken: QueuedBatch[] = [];
     let records = 0;
-    while (queue.length > 0 && (taken.length === 0 || records + queue[0]!.records.length <= maxRecords)) {
-      const batch = queue.shift()!;
+    let full = false;
+    queue = queue.filter((batch) => {
+      if (full || busy.has(batch.range.partition)) return true;
+      // Taking nothing after a batch that does not fit keeps every partition's batches in order.
+      full = taken.length > 0 && records + batch.records.length > maxRecords;
+      if (full) return true;
       records += batch.records.length;
       taken.push(batch);
-    }
+      return false;
+    });
+    for (const batch of taken) busy.add(batch.range.partition);
     queued -= records;
     wakeRoomWaiters();
     return taken;
@@ -98,33 +113,35 @@ export function createBatchPipeline(options: BatchPipelineOptions): BatchPipelin
     return 0;
   };
 
-  let wakePause: (() => void) | undefined;
-  // Whatever failed (Redis down, most likely) gets a moment before the next call; stop() cuts it short.
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wakePause = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-
-  const drain = async () => {
-    draining = true;
-    while (queue.length > 0 && !stopped) {
-      const call = handle(take());
-      inFlight = call.then(() => undefined);
-      const pauseMs = await call;
-      if (pauseMs > 0 && !stopped) await pause(pauseMs);
+  /** Starts calls while there is room for one and something to take (not during a pause after a failure). */
+  const pump = () => {
+    while (!stopped && inFlight.size < concurrency && queue.length > 0) {
+      const wait = pausedUntil - Date.now();
+      if (wait > 0) {
+        pauseTimer ??= setTimeout(() => {
+          pauseTimer = undefined;
+          pump();
+        }, wait);
+        return;
+      }
+      const taken = take();
+      if (taken.length === 0) return; // every queued partition is in a call
+      const call = handle(taken).then((pauseMs) => {
+        inFlight.delete(call);
+        for (const batch of taken) busy.delete(batch.range.partition);
+        // Whatever failed (Redis down, most likely) gets a moment before the next call.
+        if (pauseMs > 0) pausedUntil = Date.now() + pauseMs;
+        pump();
+      });
+      inFlight.add(call);
     }
-    draining = false;
   };
 
   return {
     push(batch) {
       queue.push(batch);
       queued += batch.records.length;
-      if (!draining && !stopped) void drain();
+      pump();
     },
 
     hasRoom: () => queued < maxQueuedRecords || stopped,
@@ -155,8 +172,8 @@ export function createBatchPipeline(options: BatchPipelineOptions): BatchPipelin
       queue = [];
       queued = 0;
       wakeRoomWaiters();
-      wakePause?.();
-      await inFlight;
+      clearTimeout(pauseTimer);
+      await Promise.all(inFlight);
     },
   };
 }

@@ -21,6 +21,8 @@ export interface KafkaConsumerOptions {
   batchMaxRecords?: number;
   /** Records fetched ahead of the handler; beyond them kafkajs waits before it fetches again. */
   fetchAheadRecords?: number;
+  /** Handler calls at once, each over partitions no other call holds. */
+  handlerConcurrency?: number;
   /** Delays of the restart after a crash kafkajs does not restart from (tests shorten them). */
   recoveryDelayMs?: { min: number; max: number };
   logger: Logger;
@@ -128,6 +130,7 @@ export function createKafkaConsumer(options: KafkaConsumerOptions): LogConsumer 
         offsets,
         maxRecords: options.batchMaxRecords ?? 1_000,
         maxQueuedRecords: options.fetchAheadRecords ?? 5_000,
+        concurrency: options.handlerConcurrency ?? 2,
         redeliver: (partition, offset) => {
           try {
             consumer.seek({ topic, partition, offset: offset.toString() });

@@ -11,10 +11,11 @@ export interface DecodedEntries {
   ids: string[];
 }
 
-function fieldsToObject(fields: string[]): Record<string, string> {
-  const object: Record<string, string> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) object[fields[i] as string] = fields[i + 1] as string;
-  return object;
+/** A field's value (the last when repeated), read in place: no object per entry. */
+function fieldOf(fields: string[], name: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) value = fields[i + 1];
+  return value;
 }
 
 export function decodeEntries(entries: readonly RawEntry[]): DecodedEntries {
@@ -26,8 +27,8 @@ export function decodeEntries(entries: readonly RawEntry[]): DecodedEntries {
       continue;
     }
     try {
-      const { ns, ingested_at, event } = fieldsToObject(fields);
-      decoded.records.push({ record: decodeRecord({ namespace: ns, ingestedAt: ingested_at, event }), position: id });
+      const record = decodeRecord({ namespace: fieldOf(fields, 'ns'), ingestedAt: fieldOf(fields, 'ingested_at'), event: fieldOf(fields, 'event') });
+      decoded.records.push({ record, position: id });
     } catch (error) {
       decoded.unusable.push({ id, error });
     }

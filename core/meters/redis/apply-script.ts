@@ -151,7 +151,7 @@ return table.concat(out)
 `;
 
 export interface ApplyScript {
-  tallyApplyEvents(numberOfKeys: number, ...keysAndPayload: string[]): Promise<string>;
+  tallyApplyEvents(numberOfKeys: number, ...keysAndPayload: Array<string | Buffer>): Promise<string>;
 }
 
 export function defineApplyScript(redis: Redis): Redis & ApplyScript {

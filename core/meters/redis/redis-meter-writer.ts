@@ -44,8 +44,13 @@ interface Call {
   remember: Applied[];
   /** (meter, customer) pairs to add to the meters' customer sets with this call. */
   listings: Array<[string, string]>;
-  /** The script's reply once sent. */
-  reply?: Promise<string>;
+}
+
+/** What is kept of a call once sent: the payload is dropped at once, not held (and copied by GC) until the reply. */
+interface SentCall {
+  customers: string[];
+  remember: Applied[];
+  reply: Promise<string>;
 }
 
 /**
@@ -107,18 +112,20 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
   };
 
   /** Sends a call at once, so Redis runs it while the next one is built. */
-  const send = (call: Call) => {
+  const send = (call: Call): SentCall => {
     const pipeline = redis.pipeline();
     // Before the script: a listed customer without data is harmless, the reverse is not.
     for (const [meterId, customerId] of call.listings) pipeline.sadd(meterCustomersKey(prefix, meterId), customerId);
     const { payload } = call;
     const bases = Array.from(payload.customers.keys(), (customerId) => customerBase(prefix, customerId));
-    (pipeline as unknown as typeof redis).tallyApplyEvents(bases.length, ...bases, payloadJson(payload, uniqueCountExactLimit));
-    call.reply = pipeline.exec().then((replies) => {
+    // As UTF-8 bytes, encoded once: a string would be flattened to measure it, then again and encoded on the socket.
+    (pipeline as unknown as typeof redis).tallyApplyEvents(bases.length, ...bases, Buffer.from(payloadJson(payload, uniqueCountExactLimit)));
+    const reply = pipeline.exec().then((replies) => {
       const failed = replies?.find(([error]) => error);
       if (failed) throw failed[0];
       return String(replies?.[replies.length - 1]?.[1] ?? '');
     });
+    return { customers: call.customers, remember: call.remember, reply };
   };
 
   const newCall = (): Call => ({ payload: createApplyPayload(), customers: [], remember: [], listings: [] });
@@ -128,19 +135,18 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
       const nowMs = now();
       caches.expireOld(nowMs);
       const hours = new Map<number, HourInfo>();
-      const calls: Call[] = [];
+      const calls: SentCall[] = [];
       let call: Call | undefined;
       const listings = new Set<string>();
       for (const [customerId, items] of byCustomer) {
         if (perCustomerCalls && call) {
-          send(call);
+          calls.push(send(call));
           call = undefined;
         }
         for (const item of items) {
           if (!call || call.payload.eventCount >= chunkEvents) {
-            if (call) send(call);
+            if (call) calls.push(send(call));
             call = newCall();
-            calls.push(call);
           }
           const timeMs = item.contributions[0]?.timeMs ?? Date.parse(item.record.event.time);
           const hourStart = LAYOUT.minute.keyStart(timeMs);
@@ -152,7 +158,8 @@ export function createRedisMeterWriter(options: RedisMeterWriterOptions): MeterW
           pushEvent(call, customerId, item, hour, hourStart, timeMs, listings);
         }
       }
-      if (call) send(call);
+      if (call) calls.push(send(call));
+      call = undefined;
       const settled = await Promise.allSettled(calls.map((c) => c.reply));
       const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failed) {

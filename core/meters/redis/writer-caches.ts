@@ -18,7 +18,7 @@ export interface GroupState {
 export function createWriterCaches({ maxEntries = 200_000, maxAgeMs = 5 * 60_000 } = {}) {
   let groups = new Map<string, Map<string, GroupState>>();
   let dedupeExpiries = new Map<string, Map<number, number>>();
-  let meterGroups = new WeakMap<object, Map<string, string>>();
+  let meterGroups = new WeakMap<object, Map<string, string | Map<string, string>>>();
   let bornAt = Number.NEGATIVE_INFINITY;
 
   const clear = () => {
@@ -72,26 +72,35 @@ export function createWriterCaches({ maxEntries = 200_000, maxAgeMs = 5 * 60_000
      * (groupBy keys) is a new object, so the values alone identify the group.
      */
     meterGroup(meter: { id: string }, dimensions: Record<string, string>, groupId: (dimensions: Record<string, string>) => string): string {
-      // One value (no groupBy) is its own key; several are length-prefixed, so none can run into the next.
-      // A meter object always has the same number of dimensions, so the two forms never meet in one map.
-      let values = '';
+      // The first value (the subject) keys the meter's map; with a groupBy, the rest key a map below it:
+      // one value as itself, several length-prefixed so that none can run into the next. A meter object
+      // always has the same number of dimensions, so the forms never meet in one map.
       let first = '';
+      let rest = '';
       let count = 0;
       for (const name in dimensions) {
         const value = dimensions[name] ?? '';
-        if (count++ === 0) first = value;
-        else values += `${count === 2 ? `${first.length}:${first}` : ''}${value.length}:${value}`;
+        if (++count === 1) first = value;
+        else if (count === 2) rest = value;
+        else rest = `${count === 3 ? `${rest.length}:${rest}` : rest}${value.length}:${value}`;
       }
-      if (count === 1) values = first;
       let ofMeter = meterGroups.get(meter);
       if (!ofMeter) {
         ofMeter = new Map();
         meterGroups.set(meter, ofMeter);
       }
-      let id = ofMeter.get(values);
+      let map = ofMeter as Map<string, string>;
+      let key = first;
+      if (count > 1) {
+        let below = ofMeter.get(first) as Map<string, string> | undefined;
+        if (!below) bounded(ofMeter).set(first, (below = new Map()));
+        map = below;
+        key = rest;
+      }
+      let id = map.get(key);
       if (id === undefined) {
         id = `${meter.id}:${groupId(dimensions)}`;
-        bounded(ofMeter).set(values, id);
+        bounded(map).set(key, id);
       }
       return id;
     },

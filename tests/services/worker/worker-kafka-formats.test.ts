@@ -1,35 +1,24 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import type { LogRecord } from '../../../core/events/cloud-event.js';
 import { createEventLog } from '../../../core/log/create-event-log.js';
 import { BATCH_CONTENT_TYPE } from '../../../core/log/kafka/batch-messages.js';
 import { eventually } from '../../support/eventually.js';
-import { startKafkaMock, type KafkaMock } from '../../support/kafka-mock.js';
-import { startRedis, type TestRedis } from '../../support/redis-server.js';
-import { createWorkerHarness, usageRecord } from './worker-harness.js';
+import { useKafkaWorkerHarness } from './kafka-worker-harness.js';
+import { usageRecord } from './worker-harness.js';
 
-let server: TestRedis;
-let kafka: KafkaMock;
-before(async () => {
-  [server, kafka] = await Promise.all([startRedis(), startKafkaMock()]);
-});
-after(async () => {
-  await kafka.stop();
-  await server.stop();
-});
+const kafka = useKafkaWorkerHarness();
 
 test('a topic holding both record formats (and duplicates across them) gives exact meters', async () => {
-  const topic = `events-${randomUUID()}`;
-  await kafka.createTopic(topic, 3);
-  const h = await createWorkerHarness(server.url, { KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPIC: topic, TALLY_PUBLISH_TIMEOUT_MS: '3000', KAFKA_SESSION_TIMEOUT_MS: '6000' });
+  const h = await kafka.harness();
+  const topic = h.config.kafka!.topic;
   assert.equal(h.config.kafka?.recordFormat, 'event');
   // Ingest switched to batch records: a second log on the same topic writes them.
   const batchConfig = { ...h.config, kafka: { ...h.config.kafka!, recordFormat: 'batch' as const } };
   const batchLog = createEventLog({ config: batchConfig, redis: h.redis, logger: pino({ level: 'silent' }) });
-  const producer = new Kafka({ clientId: 'formats-raw', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer();
+  const producer = new Kafka({ clientId: 'formats-raw', brokers: kafka.brokers(), logLevel: logLevel.NOTHING }).producer();
   try {
     await h.meters.create({ slug: 'tokens', aggregation: 'SUM', eventType: 'kong.llm_request', valueProperty: '$.tokens' });
     await h.meters.create({ slug: 'calls', aggregation: 'COUNT', eventType: 'kong.llm_request' });

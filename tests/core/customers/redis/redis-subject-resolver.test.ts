@@ -64,3 +64,24 @@ test('answers stay correct after the cache bound empties it', async () => {
   const c = await store.create({ name: 'C', key: 's49' });
   await eventually(async () => assert.equal(await resolver.resolve('s49'), c.id), { timeoutMs: 1000 });
 });
+
+test('resolveMany answers each subject in order, cached or not, and sees a change like resolve', async () => {
+  const redis = client();
+  const prefix = 'rs4:';
+  const store = createRedisCustomerStore({ redis: client(), prefix, onSubjectsClaimed: async () => undefined });
+  const a = await store.create({ name: 'A', key: 'alice', usageAttribution: { subjectKeys: ['al'] } });
+  const resolver = createRedisSubjectResolver({ redis, prefix, cacheMaxAgeMs: 60_000 });
+  assert.equal(await resolver.resolve('alice'), a.id);
+  // 'alice' is cached, the others are not; the answers keep the order asked.
+  assert.deepEqual(await resolver.resolveMany(['bob', 'alice', 'al', 'nobody']), [undefined, a.id, a.id, undefined]);
+  const commands = await countRedisCommands(redis, async () => {
+    assert.deepEqual(await resolver.resolveMany(['al', 'bob', 'alice']), [a.id, undefined, a.id]);
+  });
+  assert.equal(commands, 0, 'every answer came from the cache');
+  assert.deepEqual(await resolver.resolveMany([]), []);
+
+  const fresh = createRedisSubjectResolver({ redis: client(), prefix, cacheMaxAgeMs: 100 });
+  assert.deepEqual(await fresh.resolveMany(['bob']), [undefined]);
+  const b = await store.create({ name: 'B', key: 'bob' });
+  await eventually(async () => assert.deepEqual(await fresh.resolveMany(['bob', 'alice']), [b.id, a.id], 'the new customer is seen'), { timeoutMs: 1000 });
+});

@@ -121,3 +121,23 @@ test('a call in flight across a new generation finishes but commits nothing; sto
   assert.equal(calls.length, 1, 'the cleared batch was never handled');
   assert.deepEqual(committable(), {}, 'the old generation\'s call commits nothing');
 });
+
+test('with concurrency, calls overlap but a partition is in one call at a time, in order', async () => {
+  const { offsets, pipeline, calls, committable } = setup({ concurrency: 2 });
+  pipeline.push(batch(offsets, 0, 0, 2));
+  await eventually(() => assert.equal(calls.length, 1, 'first call'));
+  pipeline.push(batch(offsets, 0, 2, 2));
+  pipeline.push(batch(offsets, 1, 0, 2));
+  await eventually(() => assert.equal(calls.length, 2, 'a second call starts beside the first'));
+  assert.deepEqual(calls[1]!.positions, ['1:0', '1:1'], 'partition 0 is held by the first call: its next batch waits');
+  calls[1]!.settle();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(calls.length, 2, 'partition 0 still waits for the first call');
+  assert.deepEqual(committable(), { 1: 2 });
+  calls[0]!.settle();
+  await eventually(() => assert.equal(calls.length, 3, 'then partition 0 goes on'));
+  assert.deepEqual(calls[2]!.positions, ['0:2', '0:3']);
+  calls[2]!.settle();
+  await pipeline.stop();
+  assert.deepEqual(committable(), { 0: 4, 1: 2 });
+});

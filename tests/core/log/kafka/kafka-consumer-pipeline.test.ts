@@ -53,7 +53,8 @@ test('stop commits what was handled, not what kafkajs fetched ahead; the next me
   try {
     for (const partition of [0, 1]) await fixture.publish(partition, `p${partition}`, 0, 30);
     let calls = 0;
-    const first = fixture.consumer({ batchMaxRecords: 30, commitIntervalMs: 100 });
+    // One call at a time: the held call is the last one handled.
+    const first = fixture.consumer({ batchMaxRecords: 30, commitIntervalMs: 100, handlerConcurrency: 1 });
     await first.start(async (records) => {
       if (++calls === 2) await held;
       store.apply(records);
@@ -95,7 +96,7 @@ test('a rebalance while a call is in flight: it finishes without committing past
       if (++calls === 1) await held;
       store.apply(records);
     });
-    await eventually(() => assert.equal(calls, 1, 'the first call is held'), { timeoutMs: 15_000 });
+    await eventually(() => assert.ok(calls >= 1, 'the first call is held (others may run beside it)'), { timeoutMs: 15_000 });
     const second = fixture.consumer();
     await second.start(async (records) => store.apply(records));
     const joins = (n: number) => fixture.observed[n]!.events.filter((e) => e.type === 'GROUP_JOIN');

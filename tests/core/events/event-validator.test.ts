@@ -103,3 +103,11 @@ test('the received text stands for the event only when normalization changed not
   assert.deepEqual(kept, [true, false, false, false, true, false]);
   assert.equal(unchangedJson(received[0], normalized[0]!, undefined), undefined);
 });
+
+test('a time already normalized passes as received; a leap second in that form is still refused', () => {
+  const received = { ...good, time: '2026-12-31T23:59:59.999Z' };
+  const [event] = validator.validate([received], 'v3');
+  assert.equal(event, received, 'nothing to normalize: the received event itself');
+  const error = rejection([{ ...good, time: '2016-12-31T23:59:60.000Z' }]);
+  assert.deepEqual(fields(error), ['time']);
+});

@@ -99,3 +99,36 @@ test('forEventType serves repeated calls from memory', async () => {
   });
   assert.equal(commands, 0);
 });
+
+test('get serves repeated lookups from memory and sees this process\'s own changes at once', async () => {
+  const redis = client();
+  const registry = createRedisMeterRegistry({ redis, prefix: freshPrefix(), cacheMaxAgeMs: 60_000 });
+  const created = await registry.create(requests);
+  assert.equal((await registry.get('api_requests'))?.id, created.id);
+  const commands = await countRedisCommands(redis, async () => {
+    for (let i = 0; i < 100; i++) assert.equal((await registry.get(i % 2 ? 'api_requests' : created.id))?.id, created.id, 'by slug and by id');
+  });
+  assert.equal(commands, 0);
+
+  await registry.update('api_requests', { description: 'calls' });
+  assert.equal((await registry.get(created.id))?.description, 'calls');
+  await registry.delete(created.id);
+  assert.equal(await registry.get('api_requests'), undefined);
+  assert.equal(await registry.get(created.id), undefined);
+  const again = await registry.create(requests);
+  assert.equal((await registry.get('api_requests'))?.id, again.id);
+});
+
+test('get: another process\'s update and delete are seen within a second', async () => {
+  const prefix = freshPrefix();
+  const writer = createRedisMeterRegistry({ redis: client(), prefix });
+  const reader = createRedisMeterRegistry({ redis: client(), prefix });
+  const created = await writer.create(tokens);
+  await eventually(async () => assert.equal((await reader.get('tokens_total'))?.id, created.id, 'created meter seen'), { timeoutMs: 1000 });
+
+  await writer.update('tokens_total', { groupBy: { provider: '$.provider' } });
+  await eventually(async () => assert.deepEqual((await reader.get(created.id))?.groupBy, { provider: '$.provider' }, 'update seen'), { timeoutMs: 1000 });
+
+  await writer.delete('tokens_total');
+  await eventually(async () => assert.equal(await reader.get('tokens_total'), undefined, 'delete seen'), { timeoutMs: 1000 });
+});

@@ -1,10 +1,11 @@
 import type { IHeaders, Message } from 'kafkajs';
 import type { LogRecord } from '../../events/cloud-event.js';
+import type { EventMediaType } from '../../events/decode-events.js';
 import { encodeEvent } from '../log-payload.js';
-import { murmur2 } from './key-partitioner.js';
+import { partitionOf } from './key-partitioner.js';
 
-/** The header value that marks a record whose value is a JSON array of events. */
-export const BATCH_CONTENT_TYPE = 'application/cloudevents-batch+json';
+/** The header value that marks a record whose value is a JSON array of events: ingest's own batch media type. */
+export const BATCH_CONTENT_TYPE: EventMediaType = 'application/cloudevents-batch+json';
 
 export interface BatchMessagesOptions {
   /**
@@ -66,7 +67,7 @@ export function toBatchMessages(records: readonly LogRecord[], options: BatchMes
     }
     const subject = record.event.subject;
     const key = Buffer.from(subject);
-    const partition = partitions === undefined ? undefined : (murmur2(key) & 0x7fffffff) % partitions;
+    const partition = partitions === undefined ? undefined : partitionOf(key, partitions);
     const json = encodeEvent(record);
     const bytes = Buffer.byteLength(json) + 1; // and its comma or bracket
     let entry = open.get(partition ?? subject);

@@ -15,10 +15,14 @@ export const createKeyPartitioner: ICustomPartitioner = () => {
     const { key, partition } = args.message;
     if (partition !== null && partition !== undefined) return partition;
     if (key === null || key === undefined) return fallback(args);
-    const bytes = typeof key === 'string' ? Buffer.from(key) : key;
-    return (murmur2(bytes) & 0x7fffffff) % args.partitionMetadata.length;
+    return partitionOf(typeof key === 'string' ? Buffer.from(key) : key, args.partitionMetadata.length);
   };
 };
+
+/** The partition of a key among `count`: the one place the hash maps to a partition (event and batch records alike). */
+export function partitionOf(key: Uint8Array, count: number): number {
+  return (murmur2(key) & 0x7fffffff) % count;
+}
 
 const seed = 0x9747b28c;
 const m = 0x5bd1e995;

@@ -43,7 +43,10 @@ function bufferedBody(req: IncomingMessage, declared: number, maxBodyBytes: numb
   if (req.readableFlowing || req.headers['content-encoding'] !== undefined) return undefined;
   if (!req.complete && req.readableLength !== declared) return undefined;
   if (req.readableLength > maxBodyBytes) throw tooLarge(maxBodyBytes);
-  return (req.read() as Buffer | null) ?? Buffer.alloc(0);
+  const body = (req.read() as Buffer | null) ?? Buffer.alloc(0);
+  // The end of the message may still be on its way: drained, so the request still ends.
+  req.resume();
+  return body;
 }
 
 function decodedStream(req: IncomingMessage): Readable {

@@ -80,10 +80,12 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
   const connectAdmin = lazyConnect(admin);
 
   const coalescer = createSendLanes<Message>({
-    send: (messages) =>
+    // Retries end when the callers give up: after that they have their 503, and the lane its next send.
+    send: (messages, deadline) =>
       sendWhole(async () => {
-        await (await connectProducer()).send({ topic, acks: -1, timeout: publishTimeoutMs, messages });
-      }, { budgetMs: publishTimeoutMs }),
+        const left = Math.max(1, deadline - Date.now());
+        await (await connectProducer()).send({ topic, acks: -1, timeout: Math.min(publishTimeoutMs, left), messages });
+      }, { budgetMs: Math.max(0, deadline - Date.now()) }),
     sizeOf: messageBytes,
     lingerMs: options.lingerMs,
     maxRecords: options.maxBatchRecords,

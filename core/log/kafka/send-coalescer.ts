@@ -18,7 +18,8 @@ export interface SendCoalescer<T> {
 }
 
 export interface SendCoalescerOptions<T> {
-  send(items: T[]): Promise<void>;
+  /** Sends the items; `deadline` is when the last of their callers gives up (nothing is worth sending after it). */
+  send(items: T[], deadline: number): Promise<void>;
   sizeOf(item: T): number;
   lingerMs: number;
   maxRecords: number;
@@ -65,7 +66,7 @@ export function createSendCoalescer<T>(options: SendCoalescerOptions<T>): SendCo
     const lastDeadline = Math.max(...live.map((entry) => entry.deadline));
     try {
       for (const items of chunk(live)) {
-        await withPublishDeadline(send(items), Math.max(1, lastDeadline - Date.now()));
+        await withPublishDeadline(send(items, lastDeadline), Math.max(1, lastDeadline - Date.now()));
       }
       for (const entry of live) entry.resolve();
     } catch (error) {

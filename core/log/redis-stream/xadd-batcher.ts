@@ -81,12 +81,10 @@ export function createXaddBatcher({ redis, streamKey, maxLen, maxEntriesPerCall 
       owners = [];
     };
     for (const entry of entries) {
-      owners.push(entry);
       for (const record of entry.records) {
-        if (args.length > maxEntriesPerCall * 4) {
-          call();
-          owners.push(entry);
-        }
+        if (args.length > maxEntriesPerCall * 4) call();
+        // An owner of exactly the calls that carry its records: only their failure is its failure.
+        if (owners[owners.length - 1] !== entry) owners.push(entry);
         args.push(record.namespace, record.ingestedAt, record.event.subject, encodeEvent(record));
       }
     }

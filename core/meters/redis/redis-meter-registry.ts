@@ -93,7 +93,8 @@ export function createRedisMeterRegistry({ redis, prefix, cacheMaxAgeMs = 200, n
     async get(idOrSlug: string): Promise<Meter | undefined> {
       // As the GET script: a slug first, then an id.
       const { bySlug, byId } = await current();
-      return bySlug.get(idOrSlug) ?? byId.get(idOrSlug);
+      // Not in the index: maybe created by another process since the last version check; Redis has the last word.
+      return bySlug.get(idOrSlug) ?? byId.get(idOrSlug) ?? (await read(idOrSlug));
     },
 
     async create(input: MeterInput): Promise<Meter> {
